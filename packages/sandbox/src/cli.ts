@@ -1,0 +1,83 @@
+import { parseArgs } from "node:util";
+import { startSandbox } from "./server.js";
+
+const HELP = `hrdkit-sandbox — a stateful HRD.pl API v2 simulator on the real wire (TLS, signed XML frames)
+
+Usage: hrdkit-sandbox [--port N] [--host H] [--login L] [--password P] [--api-key HEX]
+                      [--balance GROSZE] [--action-delay MS] [--seed N]
+
+  --port         TCP port (0 = any free port; default 0)
+  --host         address to listen on (default 127.0.0.1)
+  --login, --password, --api-key
+                 fixed credentials (default: login "hrdkit", random password and key);
+                 also HRD_SANDBOX_LOGIN, HRD_SANDBOX_PASSWORD, HRD_SANDBOX_API_KEY
+  --balance      starting partner balance in grosze (default 1000000 = 10 000 zł)
+  --action-delay how long actions take, ms of sandbox time (default 500)
+  --seed         seed of random fault rules (default 1)
+
+When listening it prints one JSON line on stdout:
+  {"event":"listening","host":…,"port":…,"login":…,"password":…,"apiKey":…,"ca":"-----BEGIN CERTIFICATE-----…"}
+and serves until SIGINT or SIGTERM.`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    host: { type: "string" },
+    login: { type: "string" },
+    password: { type: "string" },
+    "api-key": { type: "string" },
+    balance: { type: "string" },
+    "action-delay": { type: "string" },
+    seed: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+
+function intOption(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`hrdkit-sandbox: --${name} must be a whole number ≥ 0, not "${raw}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const env = process.env;
+const sandbox = await startSandbox({
+  port: intOption("port", values.port),
+  host: values.host,
+  login: values.login ?? env.HRD_SANDBOX_LOGIN,
+  password: values.password ?? env.HRD_SANDBOX_PASSWORD,
+  apiKey: values["api-key"] ?? env.HRD_SANDBOX_API_KEY,
+  balance: intOption("balance", values.balance),
+  actionDelayMs: intOption("action-delay", values["action-delay"]),
+  seed: intOption("seed", values.seed),
+}).catch((err: Error) => {
+  process.stderr.write(`hrdkit-sandbox: ${err.message}\n`);
+  process.exit(1);
+});
+
+process.stdout.write(
+  `${JSON.stringify({
+    event: "listening",
+    host: sandbox.host,
+    port: sandbox.port,
+    login: sandbox.login,
+    password: sandbox.password,
+    apiKey: sandbox.apiKey,
+    ca: sandbox.ca,
+  })}\n`,
+);
+
+const stop = async () => {
+  await sandbox.close();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

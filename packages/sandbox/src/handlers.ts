@@ -1,0 +1,459 @@
+import { formatAmount, type ParsedNode, type ParsedObject, toAsciiDomain, type XmlTree } from "@hrdkit/sdk";
+import { hrdDate, hrdDateTime } from "./clock.js";
+import { isPlFamily, PRICE_LABELS, serviceCode, tldOf } from "./pricing.js";
+import type { NsHost, SandboxDomain, SandboxState, SandboxUser } from "./state.js";
+
+/** A refusal, sent as `<status>error</status><message>…</message>` (HRD's error form). */
+export class SandboxRefusal extends Error {
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Messages the sandbox answers with (HRD publishes no catalogue; these are its own, in Polish like HRD's panel). */
+export const MESSAGES = {
+  auth: "Błąd autoryzacji: nieprawidłowy login, hasło API lub klucz API",
+  notLoggedIn: "Brak sesji: najpierw zaloguj się (login) lub wznów sesję (token)",
+  badToken: "Nieprawidłowy lub wygasły token sesji",
+  unknownCommand: "Nieznane polecenie",
+  invalid: "Nieprawidłowe dane żądania",
+  funds: "Brak wystarczających środków na saldzie partnera",
+  noDomain: "Domena nie istnieje na koncie partnera",
+  domainTaken: "Domena jest już zarejestrowana",
+  domainUnavailable: "Domena nie jest dostępna do rejestracji",
+  notBookable: "Domena nie jest dostępna do rezerwacji",
+  noUser: "Abonent nie istnieje",
+  noAction: "Akcja nie istnieje",
+  noPoll: "Komunikat nie istnieje",
+  exDateMismatch: "Podana data wygaśnięcia nie zgadza się z datą wygaśnięcia domeny",
+  notRenewable: "Domeny w tym stanie nie można odnowić",
+  unknownTld: "Nieobsługiwane rozszerzenie domeny",
+  noPricing: "Nie znaleziono cennika",
+  pending: "Dla domeny trwa inna operacja",
+} as const;
+
+export type Handler = (state: SandboxState, req: ParsedObject) => XmlTree | XmlTree[];
+
+// ------------------------------------------------------------------ reading requests
+
+function field(req: ParsedObject, key: string): ParsedNode | undefined {
+  return req[key];
+}
+
+function text(req: ParsedObject, key: string, required = true): string | undefined {
+  const v = field(req, key);
+  const t =
+    typeof v === "string"
+      ? v
+      : v && !Array.isArray(v) && typeof v["#text"] === "string"
+        ? (v["#text"] as string)
+        : undefined;
+  if (t === undefined && required) throw new SandboxRefusal(`${MESSAGES.invalid}: brak pola ${key}`);
+  return t;
+}
+
+function num(req: ParsedObject, key: string, required = true): number | undefined {
+  const t = text(req, key, required);
+  if (t === undefined) return undefined;
+  if (!/^\d+$/.test(t)) throw new SandboxRefusal(`${MESSAGES.invalid}: ${key}`);
+  return Number(t);
+}
+
+function many(node: ParsedNode | undefined): ParsedNode[] {
+  return node === undefined ? [] : Array.isArray(node) ? node : [node];
+}
+
+function obj(node: ParsedNode | undefined): ParsedObject {
+  return node && typeof node === "object" && !Array.isArray(node) ? node : {};
+}
+
+function domainArg(req: ParsedObject, key = "name"): string {
+  const name = text(req, key)!.toLowerCase();
+  if (toAsciiDomain(name) !== name) throw new SandboxRefusal(`${MESSAGES.invalid}: ${key}`);
+  return name;
+}
+
+// ------------------------------------------------------------------ writing replies
+
+const money = formatAmount;
+
+function userOf(state: SandboxState, id: number | undefined): SandboxUser {
+  const u = id === undefined ? undefined : state.users.get(id);
+  if (!u) throw new SandboxRefusal(MESSAGES.noUser);
+  return u;
+}
+
+function domainOf(state: SandboxState, name: string): SandboxDomain {
+  const d = state.domains.get(name);
+  if (!d) throw new SandboxRefusal(MESSAGES.noDomain);
+  return d;
+}
+
+function pageAfter<T>(items: T[], after: (item: T) => boolean, size: number): T[] {
+  return items.filter(after).slice(0, size);
+}
+
+function nsFromRequest(node: ParsedNode | undefined): SandboxDomain["ns"] {
+  const ns = obj(node);
+  if (ns.group !== undefined) return { group: Number(text(ns, "group")) };
+  const hosts: NsHost[] = many(obj(ns.ns).ns).map((h) => {
+    const o = obj(h);
+    return {
+      name: String(text(o, "name")).toLowerCase(),
+      ipv4: many(o.ipv4).map(String),
+      ipv6: many(o.ipv6).map(String),
+    };
+  });
+  if (hosts.length < 2) throw new SandboxRefusal(`${MESSAGES.invalid}: ns (2–16 serwerów)`);
+  return { hosts };
+}
+
+function nsReply(ns: SandboxDomain["ns"]): XmlTree {
+  if ("group" in ns) return { group: ns.group };
+  return {
+    ns: {
+      ns: ns.hosts.map((h) => ({
+        name: h.name,
+        ipv4: h.ipv4.length ? h.ipv4 : undefined,
+        ipv6: h.ipv6.length ? h.ipv6 : undefined,
+      })),
+    },
+  };
+}
+
+/** Sandbox conventions for check results (documented in the sandbox README). */
+export function availability(
+  state: SandboxState,
+  name: string,
+): "available" | "taken" | "createOnly" | "unknown" {
+  const first = name.split(".")[0]!;
+  if (!tldOf(name, state.prices) || first.startsWith("unknown-")) return "unknown";
+  const d = state.domains.get(name);
+  if (d && d.status !== "expired") return "taken";
+  if (state.taken.has(name) || first.startsWith("taken-")) return "taken";
+  if (isPlFamily(name) && first.startsWith("rezerwacja-")) return "createOnly";
+  return "available";
+}
+
+function requirePrice(state: SandboxState, name: string) {
+  const p = tldOf(name, state.prices);
+  if (!p) throw new SandboxRefusal(MESSAGES.unknownTld);
+  return p;
+}
+
+function hold(state: SandboxState, amount: number): void {
+  if (state.available < amount) throw new SandboxRefusal(MESSAGES.funds);
+}
+
+function periodOf(req: ParsedObject): SandboxDomain["period"] {
+  const p = field(req, "period");
+  if (p === undefined) return { value: 1, unit: "y" };
+  const o = typeof p === "string" ? { "#text": p } : obj(p);
+  const value = Number(o["#text"]);
+  const unit = (o["@unit"] as string | undefined) ?? "y";
+  if (!Number.isInteger(value) || value < 1 || !["y", "m", "d"].includes(unit))
+    throw new SandboxRefusal(`${MESSAGES.invalid}: period`);
+  return { value, unit: unit as "y" | "m" | "d" };
+}
+
+/** Price of a period in whole years (a period in months is charged per started year). */
+function years(p: SandboxDomain["period"]): number {
+  return p.unit === "y" ? p.value : p.unit === "m" ? Math.ceil(p.value / 12) : Math.ceil(p.value / 365);
+}
+
+// ------------------------------------------------------------------ handlers
+
+const partner: Record<string, Handler> = {
+  getBalance: (s) => ({
+    partner: { getBalance: { balance: money(s.balance), restrictedBalance: money(s.restricted) } },
+  }),
+  getPricings: (s) => ({
+    partner: {
+      pricings: {
+        pricing: [...s.prices.values()].map((p) => ({
+          name: serviceCode(p.tld),
+          price: pricesOf(p),
+        })),
+      },
+    },
+  }),
+  getPricingsList: (s) => ({
+    partner: { pricings: { name: [...s.prices.values()].map((p) => serviceCode(p.tld)) } },
+  }),
+  getPricingInfo: (s, req) => {
+    const code = text(req, "name")!;
+    const p = [...s.prices.values()].find((x) => serviceCode(x.tld) === code);
+    if (!p) throw new SandboxRefusal(MESSAGES.noPricing);
+    return { partner: { pricing: { name: code, prices: { price: pricesOf(p) } } } };
+  },
+};
+
+function pricesOf(p: ReturnType<typeof requirePrice>) {
+  return (Object.keys(PRICE_LABELS) as (keyof typeof PRICE_LABELS)[]).map((k) => ({
+    name: PRICE_LABELS[k],
+    value: p[k] === null ? "(brak)" : money(p[k]),
+  }));
+}
+
+const user: Record<string, Handler> = {
+  create: (s, req) => {
+    const isCompany = req.companyType !== undefined;
+    if (!isCompany && req.personType === undefined)
+      throw new SandboxRefusal(`${MESSAGES.invalid}: personType/companyType`);
+    const u: SandboxUser = {
+      id: s.newUserId(),
+      type: isCompany ? "company" : "person",
+      representative: isCompany ? text(req, "representative") : undefined,
+      idNumber: text(req, "idNumber")!,
+      email: text(req, "email")!,
+      mobilePhone: text(req, "mobilePhone", false),
+      landlinePhone: text(req, "landlinePhone")!,
+      fax: text(req, "fax", false),
+      name: text(req, "name")!,
+      street: text(req, "street")!,
+      postcode: text(req, "postcode")!,
+      city: text(req, "city")!,
+      country: text(req, "country")!,
+      crDate: s.clock.now(),
+    };
+    s.users.set(u.id, u);
+    return { user: { create: { id: u.id } } };
+  },
+  update: (s, req) => {
+    const u = userOf(s, num(req, "id"));
+    u.mobilePhone = text(req, "mobilePhone", false) ?? u.mobilePhone;
+    u.landlinePhone = text(req, "landlinePhone", false) ?? u.landlinePhone;
+    u.fax = text(req, "fax", false) ?? u.fax;
+    u.street = text(req, "street")!;
+    u.postcode = text(req, "postcode")!;
+    u.city = text(req, "city")!;
+    u.country = text(req, "country")!;
+    return { user: { update: null } };
+  },
+  info: (s, req) => {
+    const u = userOf(s, num(req, "id"));
+    return {
+      user: {
+        info: {
+          representative: u.representative,
+          landlinePhone: u.landlinePhone,
+          mobilePhone: u.mobilePhone,
+          fax: u.fax,
+          name: u.name,
+          street: u.street,
+          postcode: u.postcode,
+          city: u.city,
+          country: u.country,
+          crDate: hrdDateTime(u.crDate),
+          type: u.type,
+          email: u.email,
+          idNumber: u.idNumber,
+        },
+      },
+    };
+  },
+  list: (s, req) => {
+    const last = num(req, "lastId", false) ?? 0;
+    const ids = pageAfter(
+      [...s.users.keys()].sort((a, b) => a - b),
+      (id) => id > last,
+      s.pageSize,
+    );
+    return { user: { list: { id: ids } } };
+  },
+};
+
+const domain: Record<string, Handler> = {
+  check: (s, req) => {
+    const names = many(req.name).map((n) => String(n).toLowerCase());
+    if (names.length < 1 || names.length > 100) throw new SandboxRefusal(`${MESSAGES.invalid}: name (1–100)`);
+    const results = names.map((n) => ({ $attrs: { status: availability(s, n) }, $text: n }));
+    const per = s.checkNamesPerFrame;
+    if (!per || per >= results.length) return { domain: { check: { name: results } } };
+    const frames: XmlTree[] = [];
+    for (let i = 0; i < results.length; i += per)
+      frames.push({ domain: { check: { name: results.slice(i, i + per) } } });
+    return frames;
+  },
+  info: (s, req) => {
+    const d = domainOf(s, domainArg(req));
+    return {
+      domain: {
+        info: {
+          ns: nsReply(d.ns),
+          actions: d.actions.length ? { id: d.actions } : undefined,
+          name: d.name,
+          status: d.status,
+          crDate: d.crDate ? hrdDateTime(d.crDate) : undefined,
+          exDate: d.exDate ? hrdDateTime(d.exDate) : d.bookedUntil ? hrdDateTime(d.bookedUntil) : undefined,
+          user: d.user,
+          privacy: d.privacy,
+        },
+      },
+    };
+  },
+  create: (s, req) => {
+    const name = domainArg(req);
+    const u = userOf(s, num(req, "user"));
+    const status = availability(s, name);
+    const existing = s.domains.get(name);
+    if (existing?.status === "booked" && existing.user === u.id) {
+      // A booked .pl name is registered by its own account: allowed.
+    } else if (status === "taken") {
+      throw new SandboxRefusal(MESSAGES.domainTaken);
+    } else if (status !== "available") {
+      throw new SandboxRefusal(MESSAGES.domainUnavailable);
+    }
+    const period = periodOf(req);
+    const price = requirePrice(s, name).register * years(period);
+    hold(s, price);
+    const ns = nsFromRequest(req.ns);
+    const privacy = text(req, "privacyProtect", false) === "true";
+    const d: SandboxDomain = {
+      name,
+      status: "awaitingRegistration",
+      user: u.id,
+      privacy,
+      ns,
+      actions: existing?.actions ?? [],
+      period,
+    };
+    s.domains.set(name, d);
+    const action = s.startAction({
+      type: "create",
+      object: "domain",
+      objectName: name,
+      amount: price,
+      onDone: (st) => {
+        const now = st.clock.now();
+        d.status = "registered";
+        d.crDate = now;
+        d.exDate = st.registrationEnd(now, period);
+        d.bookedUntil = undefined;
+      },
+    });
+    return { domain: { create: { actionId: action.id } } };
+  },
+  book: (s, req) => {
+    const name = domainArg(req);
+    const u = userOf(s, num(req, "user"));
+    if (!isPlFamily(name) || availability(s, name) !== "createOnly")
+      throw new SandboxRefusal(MESSAGES.notBookable);
+    const price = requirePrice(s, name).book ?? 0;
+    hold(s, price);
+    const d: SandboxDomain = {
+      name,
+      status: "awaitingBooking",
+      user: u.id,
+      privacy: false,
+      ns: { hosts: [] },
+      actions: [],
+      period: { value: 1, unit: "y" },
+    };
+    s.domains.set(name, d);
+    const action = s.startAction({
+      type: "book",
+      object: "domain",
+      objectName: name,
+      amount: price,
+      onDone: (st) => {
+        d.status = "booked";
+        d.crDate = st.clock.now();
+        // NASK keeps a reservation for 14 days.
+        d.bookedUntil = new Date(st.clock.nowMs() + 14 * 86_400_000);
+      },
+    });
+    return { domain: { book: { actionId: action.id } } };
+  },
+  renew: (s, req) => {
+    const d = domainOf(s, domainArg(req));
+    const current = text(req, "currentExpirationDate")!;
+    if (d.status !== "registered" && d.status !== "expired") throw new SandboxRefusal(MESSAGES.notRenewable);
+    if (!d.exDate || hrdDate(d.exDate) !== current) throw new SandboxRefusal(MESSAGES.exDateMismatch);
+    const period = periodOf(req);
+    const price = requirePrice(s, d.name).renew * years(period);
+    hold(s, price);
+    // The new expiry is recorded at once, so a repeated renew with the old date is refused
+    // (HRD's guard against paying twice); the money is charged when the action completes.
+    d.exDate = s.registrationEnd(d.exDate, period);
+    d.status = "registered";
+    const action = s.startAction({ type: "renew", object: "domain", objectName: d.name, amount: price });
+    return { domain: { renew: { actionId: action.id } } };
+  },
+  update: (s, req) => {
+    const d = domainOf(s, domainArg(req));
+    if (req.ns !== undefined) d.ns = nsFromRequest(req.ns);
+    const action = s.startAction({ type: "update", object: "domain", objectName: d.name, amount: 0 });
+    return { domain: { update: { actionId: action.id } } };
+  },
+  list: (s, req) => {
+    const last = text(req, "lastName", false);
+    const names = pageAfter([...s.domains.keys()].sort(), (n) => last === undefined || n > last, s.pageSize);
+    return { domain: { list: { name: names } } };
+  },
+};
+
+const action: Record<string, Handler> = {
+  info: (s, req) => {
+    const a = s.actions.get(num(req, "id")!);
+    if (!a) throw new SandboxRefusal(MESSAGES.noAction);
+    return {
+      action: {
+        info: {
+          status: a.status,
+          amount: a.amount ? money(a.amount) : undefined,
+          added: hrdDateTime(a.added),
+          type: a.type,
+          object: a.object,
+          objectName: a.objectName,
+          objectId: a.objectId,
+        },
+      },
+    };
+  },
+  list: (s, req) => {
+    const last = num(req, "lastId", false) ?? 0;
+    const ids = pageAfter(
+      [...s.actions.keys()].sort((a, b) => a - b),
+      (id) => id > last,
+      s.pageSize,
+    );
+    return { action: { list: { id: ids } } };
+  },
+};
+
+const poll: Record<string, Handler> = {
+  get: (s) => {
+    const m = s.poll[0];
+    if (!m) return { poll: { get: null } };
+    return {
+      poll: {
+        get: {
+          id: m.id,
+          object: m.object,
+          objectId: m.objectName === undefined ? m.objectId : undefined,
+          objectName: m.objectName,
+          action: m.action,
+          added: hrdDateTime(m.added),
+        },
+      },
+    };
+  },
+  ack: (s, req) => {
+    const id = num(req, "id")!;
+    const i = s.poll.findIndex((m) => m.id === id);
+    if (i < 0) throw new SandboxRefusal(MESSAGES.noPoll);
+    s.poll.splice(i, 1);
+    return { poll: { ack: null } };
+  },
+};
+
+/** Every handler by `module/method`. */
+export const handlers: Record<string, Handler> = Object.fromEntries(
+  Object.entries({ partner, user, domain, action, poll }).flatMap(([m, hs]) =>
+    Object.entries(hs).map(([k, h]) => [`${m}/${k}`, h] as const),
+  ),
+);

@@ -1,0 +1,16 @@
+export { addPeriod, hrdDate, hrdDateTime, SandboxClock } from "./clock.js";
+export { type FaultKind, type FaultRule, Faults, seededRandom } from "./faults.js";
+export { availability, handlers, MESSAGES, SandboxRefusal } from "./handlers.js";
+export { DEFAULT_PRICES, isPlFamily, PRICE_LABELS, serviceCode, type TldPrice } from "./pricing.js";
+export { type Sandbox, type SandboxOptions, startSandbox, type TrafficEntry } from "./server.js";
+export {
+  type ActionStatus,
+  DEFAULT_TAKEN,
+  type LedgerEntry,
+  type PollMessage,
+  type SandboxAction,
+  type SandboxDomain,
+  SandboxState,
+  type SandboxUser,
+} from "./state.js";
+export { makeSelfSignedCert, type TlsMaterial } from "./tls-cert.js";

@@ -1,0 +1,227 @@
+import { randomBytes } from "node:crypto";
+import { addPeriod, type SandboxClock } from "./clock.js";
+import { DEFAULT_PRICES, type TldPrice } from "./pricing.js";
+
+export interface SandboxUser {
+  id: number;
+  type: "person" | "company";
+  representative?: string;
+  idNumber: string;
+  email: string;
+  mobilePhone?: string;
+  landlinePhone?: string;
+  fax?: string;
+  name: string;
+  street: string;
+  postcode: string;
+  city: string;
+  country: string;
+  crDate: Date;
+}
+
+export interface NsHost {
+  name: string;
+  ipv4: string[];
+  ipv6: string[];
+}
+
+export type DomainStatus =
+  | "awaitingBooking"
+  | "booked"
+  | "bookedExpired"
+  | "awaitingRegistration"
+  | "registered"
+  | "expired"
+  | "blocked"
+  | "ordered";
+
+export interface SandboxDomain {
+  name: string;
+  status: DomainStatus;
+  user: number;
+  crDate?: Date;
+  exDate?: Date;
+  /** Booking (.pl reservation) end. */
+  bookedUntil?: Date;
+  privacy: boolean;
+  ns: { group: number } | { hosts: NsHost[] };
+  actions: number[];
+  period: { value: number; unit: "y" | "m" | "d" };
+}
+
+export type ActionStatus = "pending" | "done" | "failed";
+
+export interface SandboxAction {
+  id: number;
+  type: string;
+  object: "domain" | "user" | "cert" | "future";
+  objectName?: string;
+  objectId?: number;
+  status: ActionStatus;
+  /** Grosze held from the balance while pending, charged when done, released when failed. */
+  amount: number;
+  added: Date;
+  dueAt: number;
+  /** Applied to the state when the action completes. */
+  onDone?: (state: SandboxState) => void;
+}
+
+export interface PollMessage {
+  id: number;
+  object: string;
+  objectId?: number;
+  objectName?: string;
+  action: string;
+  added: Date;
+}
+
+/** One line of the ledger: every charge the sandbox made. Proves "nothing bought twice". */
+export interface LedgerEntry {
+  actionId: number;
+  type: string;
+  objectName?: string;
+  amount: number;
+  at: Date;
+}
+
+export interface StateOptions {
+  clock: SandboxClock;
+  /** Starting balance in grosze. Default 1 000 000 (10 000 zł). */
+  balance?: number;
+  /** Clock time an action takes to complete, ms. Default 500. */
+  actionDelayMs?: number;
+  /** Items per page of the list calls. Default 100. */
+  pageSize?: number;
+  prices?: TldPrice[];
+  /** Names reported as taken from the start (besides every registered one). */
+  takenNames?: string[];
+}
+
+/** Names that are "registered elsewhere" in every sandbox, so that checks show realistic results. */
+export const DEFAULT_TAKEN = [
+  "hrd.pl",
+  "google.pl",
+  "onet.pl",
+  "wp.pl",
+  "allegro.pl",
+  "interia.pl",
+  "gov.pl",
+  "nask.pl",
+  "google.com",
+  "example.com",
+  "example.net",
+  "example.org",
+  "wikipedia.org",
+  "europa.eu",
+];
+
+/**
+ * Everything the sandbox knows. Tests read it directly (`sandbox.state`) to prove what happened,
+ * e.g. the ledger of charges. Time-dependent changes (actions finishing) happen in `tick()`,
+ * which the server calls before every request and the clock calls when it moves.
+ */
+export class SandboxState {
+  readonly clock: SandboxClock;
+  balance: number;
+  restricted = 0;
+  readonly users = new Map<number, SandboxUser>();
+  readonly domains = new Map<string, SandboxDomain>();
+  readonly actions = new Map<number, SandboxAction>();
+  readonly poll: PollMessage[] = [];
+  readonly ledger: LedgerEntry[] = [];
+  readonly prices: Map<string, TldPrice>;
+  readonly taken: Set<string>;
+  readonly tokens = new Map<string, { login: string; lastUsed: number }>();
+  actionDelayMs: number;
+  pageSize: number;
+  /** When set, `domain/check` replies are split over frames of this many names (as HRD may do). */
+  checkNamesPerFrame = 0;
+  private nextId = { user: 1000, action: 5000, poll: 1 };
+
+  constructor(options: StateOptions) {
+    this.clock = options.clock;
+    this.balance = options.balance ?? 1_000_000;
+    this.actionDelayMs = options.actionDelayMs ?? 500;
+    this.pageSize = options.pageSize ?? 100;
+    this.prices = new Map((options.prices ?? DEFAULT_PRICES).map((p) => [p.tld, p]));
+    this.taken = new Set(options.takenNames ?? DEFAULT_TAKEN);
+    this.clock.onChange(() => this.tick());
+  }
+
+  /** Funds not held by running actions. */
+  get available(): number {
+    return this.balance - this.restricted;
+  }
+
+  newUserId(): number {
+    return ++this.nextId.user;
+  }
+
+  newToken(login: string): string {
+    const t = randomBytes(24).toString("base64");
+    this.tokens.set(t, { login, lastUsed: this.clock.nowMs() });
+    return t;
+  }
+
+  /**
+   * Starts an action; a billable one holds `amount` from the balance (`restrictedBalance`) until
+   * it completes. Returns the action id.
+   */
+  startAction(spec: Omit<SandboxAction, "id" | "status" | "added" | "dueAt">): SandboxAction {
+    const now = this.clock.nowMs();
+    const action: SandboxAction = {
+      ...spec,
+      id: ++this.nextId.action,
+      status: "pending",
+      added: new Date(now),
+      dueAt: now + this.actionDelayMs,
+    };
+    this.restricted += action.amount;
+    this.actions.set(action.id, action);
+    if (action.objectName) this.domains.get(action.objectName)?.actions.push(action.id);
+    return action;
+  }
+
+  /** Completes every action whose time has come, in order; expires domains past their date. */
+  tick(): void {
+    const now = this.clock.nowMs();
+    for (const action of this.actions.values()) {
+      if (action.status !== "pending" || action.dueAt > now) continue;
+      this.restricted -= action.amount;
+      this.balance -= action.amount;
+      action.status = "done";
+      if (action.amount > 0) {
+        this.ledger.push({
+          actionId: action.id,
+          type: action.type,
+          objectName: action.objectName,
+          amount: action.amount,
+          at: new Date(action.dueAt),
+        });
+      }
+      action.onDone?.(this);
+      this.poll.push({
+        id: this.nextId.poll++,
+        object: action.object,
+        objectId: action.objectId,
+        objectName: action.objectName,
+        action: action.type,
+        added: new Date(action.dueAt),
+      });
+    }
+    for (const d of this.domains.values()) {
+      if (d.status === "registered" && d.exDate && d.exDate.getTime() <= now) d.status = "expired";
+      if (d.status === "booked" && d.bookedUntil && d.bookedUntil.getTime() <= now)
+        d.status = "bookedExpired";
+    }
+  }
+
+  /** Sum of all charges (grosze). */
+  get charged(): number {
+    return this.ledger.reduce((s, e) => s + e.amount, 0);
+  }
+
+  registrationEnd(from: Date, period: SandboxDomain["period"]): Date {
+    return addPeriod(from, period.value, period.unit);
+  }
+}

@@ -1,0 +1,359 @@
+import pRetry from "p-retry";
+import type { z } from "zod";
+import { loadCredentialsFromEnv } from "./env.js";
+import {
+  type FieldIssue,
+  HrdApiError,
+  HrdConnectionError,
+  HrdError,
+  HrdInsufficientBalanceError,
+  HrdOutcomeUnknownError,
+  HrdProtocolError,
+  HrdValidationError,
+} from "./errors.js";
+import { type AnyOperation, type InputOf, type OutputOf, requestBody } from "./ops/define.js";
+import { getOperation, type OperationName, type Operations, operations } from "./ops/index.js";
+import { shouldRetry } from "./retry.js";
+import { HrdConnection, type TlsOptions } from "./transport/connection.js";
+import { ConnectionPool } from "./transport/pool.js";
+import { redactXml } from "./util/redact.js";
+import { apiDocument, type ParsedNode, parseApiDocument, pick, type XmlTree } from "./wire/xml.js";
+
+export const DEFAULT_HOST = "api.hrd.pl";
+export const DEFAULT_PORT = 9999;
+
+export interface HrdClientOptions extends TlsOptions {
+  /** The partner's API login. */
+  login: string;
+  /** The API password ("hasło API") generated in HRD's purchase panel. */
+  password: string;
+  /** The API key ("klucz API"), hex, generated in HRD's purchase panel. */
+  apiKey: string;
+  /** Default `api.hrd.pl`. */
+  host?: string;
+  /** Default 9999. */
+  port?: number;
+  /** Connections opened at most at once (each carries one request at a time). Default 2. */
+  poolSize?: number;
+  /** Per-attempt timeout of a call, ms. Default 30 000. */
+  timeoutMs?: number;
+  /** Timeout of connecting and logging in, ms. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** Attempts after the first for reads and idempotent writes (and for billable calls never sent). Default 3. */
+  retries?: number;
+  /** First backoff delay, ms (doubles each retry). Default 200. */
+  retryMinDelayMs?: number;
+  /** Largest reply frame accepted, bytes. Default 16 MiB. */
+  maxFrameBytes?: number;
+  /** Sees every frame's XML with secrets redacted — for debugging. */
+  onDebug?: (event: DebugEvent) => void;
+}
+
+export interface DebugEvent {
+  direction: "out" | "in";
+  /** Redacted XML. */
+  xml: string;
+}
+
+export interface CallOptions {
+  /** Overrides the client's per-attempt timeout. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link HrdClient.waitForAction}. */
+export interface WaitOptions {
+  /** Give up after this long, ms. Default 120 000. */
+  timeoutMs?: number;
+  /** Time between two `action/info` reads, ms. Default 1 000. */
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+type Op<N extends OperationName> = Operations[N];
+type ModuleOf<N> = N extends `${infer M}/${string}` ? M : never;
+type MethodOf<N, M extends string> = N extends `${M}/${infer K}` ? K : never;
+type MethodFn<N extends OperationName> =
+  undefined extends InputOf<Op<N>>
+    ? (input?: InputOf<Op<N>>, options?: CallOptions) => Promise<OutputOf<Op<N>>>
+    : (input: InputOf<Op<N>>, options?: CallOptions) => Promise<OutputOf<Op<N>>>;
+
+/** `client.domain.check(...)`, `client.partner.getBalance()`, … — one method per declared operation. */
+export type HrdApi = {
+  [M in ModuleOf<OperationName>]: {
+    [K in MethodOf<OperationName, M>]: `${M}/${K}` extends OperationName ? MethodFn<`${M}/${K}`> : never;
+  };
+};
+
+/** Terminal action statuses (HRD's values are free strings; these cover HRD's and the sandbox's). */
+const ACTION_DONE = new Set(["done", "completed", "ok", "success", "finished"]);
+const ACTION_FAILED = new Set(["failed", "error", "cancelled", "canceled", "rejected"]);
+
+export type ActionResult = OutputOf<Operations["action/info"]> & { id: number; ok: boolean };
+
+/**
+ * HRD partner API v2 client.
+ *
+ * @example
+ * ```ts
+ * const hrd = HrdClient.fromEnv();
+ * const [res] = await hrd.domain.check({ names: ["example.pl"] });
+ * console.log(res.status); // "available"
+ * await hrd.close();
+ * ```
+ */
+export class HrdClient {
+  private readonly pool: ConnectionPool;
+  private readonly session: { token?: string } = {};
+  private readonly opts: Required<
+    Pick<HrdClientOptions, "host" | "port" | "timeoutMs" | "connectTimeoutMs" | "retries" | "retryMinDelayMs">
+  >;
+
+  constructor(private readonly options: HrdClientOptions) {
+    const missing: FieldIssue[] = [];
+    if (!options.login) missing.push({ path: "login", message: "is required" });
+    if (!options.password) missing.push({ path: "password", message: "is required" });
+    if (!options.apiKey || !/^(?:[0-9a-fA-F]{2})+$/.test(options.apiKey)) {
+      missing.push({ path: "apiKey", message: "must be the hex API key from HRD's purchase panel" });
+    }
+    if (missing.length) throw new HrdValidationError("HrdClient options", missing);
+    this.opts = {
+      host: options.host ?? DEFAULT_HOST,
+      port: options.port ?? DEFAULT_PORT,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      retries: options.retries ?? 3,
+      retryMinDelayMs: options.retryMinDelayMs ?? 200,
+    };
+    this.pool = new ConnectionPool(options.poolSize ?? 2, (signal) => this.connect(signal));
+    for (const name of Object.keys(operations)) {
+      const [module, method] = name.split("/") as [string, string];
+      const ns = ((this as unknown as Record<string, Record<string, unknown>>)[module] ??= {});
+      ns[method] = (input: unknown, callOptions?: CallOptions) =>
+        this.call(name as OperationName, input as never, callOptions);
+    }
+  }
+
+  /**
+   * A client from `HRD_LOGIN`, `HRD_PASSWORD`, `HRD_API_KEY` (and optional `HRD_HOST`, `HRD_PORT`),
+   * read from the environment and a `.env` file. Throws HrdConfigError naming what is missing.
+   */
+  static fromEnv(overrides: Partial<HrdClientOptions> = {}, env: NodeJS.ProcessEnv = process.env): HrdClient {
+    return new HrdClient({ ...loadCredentialsFromEnv(env), ...overrides } as HrdClientOptions);
+  }
+
+  /** Connections open right now. */
+  get openConnections(): number {
+    return this.pool.openConnections;
+  }
+
+  /** Calls one operation by name. The typed methods (`client.domain.check`) call this. */
+  async call<N extends OperationName>(
+    name: N,
+    input: InputOf<Op<N>>,
+    options: CallOptions = {},
+  ): Promise<OutputOf<Op<N>>> {
+    const op = getOperation(name) as AnyOperation | undefined;
+    if (!op) throw new TypeError(`unknown operation ${name}`);
+    const wire = validateInput(op, input);
+    const xml = Buffer.from(apiDocument(requestBody(op.name, wire)));
+    const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
+    const attempt = () =>
+      this.pool.use(async (conn) => {
+        const frames = await conn.exchange(xml, {
+          timeoutMs,
+          signal: options.signal,
+          operation: op.name,
+          wantsMore: op.partial ? (text) => op.partial!(wire, replyNode(op, [text]).node) : undefined,
+        });
+        return interpret(op, wire, frames);
+      }, options.signal);
+    try {
+      return (await pRetry(attempt, {
+        retries: this.opts.retries,
+        minTimeout: this.opts.retryMinDelayMs,
+        factor: 2,
+        randomize: true,
+        signal: options.signal,
+        shouldRetry: ({ error }) => shouldRetry(op.effect, error),
+      })) as OutputOf<Op<N>>;
+    } catch (err) {
+      if (op.effect === "billable" && err instanceof HrdError && err.outcome === "unknown") {
+        throw new HrdOutcomeUnknownError(
+          op.name,
+          op.subject?.(wire!) ?? {},
+          op.reconcile ?? "Read the object's state.",
+          err,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Every item of a cursor-paged list (`user/list`, `domain/list`, `action/list`), page after page.
+   * @example
+   * ```ts
+   * for await (const name of client.iterate("domain/list")) console.log(name);
+   * ```
+   */
+  async *iterate<N extends "user/list" | "domain/list" | "action/list">(
+    name: N,
+    options: CallOptions = {},
+  ): AsyncGenerator<OutputOf<Op<N>>[number]> {
+    const cursorKey = name === "domain/list" ? "lastName" : "lastId";
+    let cursor: string | number | undefined;
+    for (;;) {
+      const page = (await this.call(
+        name,
+        (cursor === undefined ? {} : { [cursorKey]: cursor }) as never,
+        options,
+      )) as (string | number)[];
+      if (page.length === 0) return;
+      for (const item of page) yield item as OutputOf<Op<N>>[number];
+      const last = page[page.length - 1];
+      if (last === cursor) return;
+      cursor = last;
+    }
+  }
+
+  /**
+   * Waits until an action ends (reads `action/info` every `intervalMs`). Resolves with the final
+   * state and `ok` (false for failed/cancelled); rejects with HrdTimeoutError-like HrdError on timeout.
+   */
+  async waitForAction(id: number, options: WaitOptions = {}): Promise<ActionResult> {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const interval = options.intervalMs ?? 1_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = await this.call("action/info", { id }, { signal: options.signal });
+      const status = info.status.toLowerCase();
+      if (ACTION_DONE.has(status)) return { ...info, id, ok: true };
+      if (ACTION_FAILED.has(status)) return { ...info, id, ok: false };
+      if (Date.now() + interval > deadline) {
+        throw new HrdError(`action ${id} is still "${info.status}" after ${timeoutMs} ms`, {
+          code: "action_timeout",
+          retryable: true,
+          outcome: "unknown",
+          operation: "action/info",
+        });
+      }
+      await sleep(interval, options.signal);
+    }
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    this.pool.close();
+  }
+
+  private async connect(signal?: AbortSignal): Promise<HrdConnection> {
+    const onDebug = this.options.onDebug;
+    try {
+      return await HrdConnection.open(
+        {
+          host: this.opts.host,
+          port: this.opts.port,
+          login: this.options.login,
+          password: this.options.password,
+          apiKey: this.options.apiKey,
+          ca: this.options.ca,
+          rejectUnauthorized: this.options.rejectUnauthorized,
+          servername: this.options.servername,
+          connectTimeoutMs: this.opts.connectTimeoutMs,
+          maxFrameBytes: this.options.maxFrameBytes,
+          session: this.session,
+          onFrame: onDebug ? (direction, xml) => onDebug({ direction, xml: redactXml(xml) }) : undefined,
+        },
+        signal,
+      );
+    } catch (err) {
+      // Whatever failed while connecting or logging in, the caller's request was never sent.
+      if (err instanceof HrdError && err.outcome === "unknown") {
+        throw new HrdConnectionError(`could not open a session: ${err.message}`, "not_sent", undefined, err);
+      }
+      throw err;
+    }
+  }
+}
+
+// Typed per-module methods are added in the constructor from the registry.
+export interface HrdClient extends HrdApi {}
+
+function validateInput(op: AnyOperation, input: unknown): XmlTree | null {
+  const result = (op.input as z.ZodType<XmlTree | null>).safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  throw new HrdValidationError(op.name, issues);
+}
+
+function replyNode(
+  op: AnyOperation,
+  frames: string[],
+): { node: ParsedNode | undefined; api: Record<string, ParsedNode | undefined> } {
+  const nodes: (ParsedNode | undefined)[] = [];
+  let first: Record<string, ParsedNode | undefined> = {};
+  frames.forEach((xml, i) => {
+    let api: Record<string, ParsedNode | undefined>;
+    try {
+      api = parseApiDocument(xml);
+    } catch (err) {
+      throw new HrdProtocolError(
+        `unreadable reply to ${op.name}: ${(err as Error).message}`,
+        op.name,
+        redactXml(xml),
+      );
+    }
+    if (i === 0) first = api;
+    nodes.push(pick(api, op.responsePath));
+  });
+  const node = op.merge && nodes.length > 1 ? op.merge(nodes) : op.merge ? op.merge(nodes) : nodes[0];
+  return { node, api: first };
+}
+
+const BALANCE_MESSAGE = /saldo|balance|środk|srodk|funds/i;
+
+/** Turns reply frames into the typed result, or the right error. */
+function interpret(op: AnyOperation, wire: XmlTree | null, frames: string[]): unknown {
+  const { node, api } = replyNode(op, frames);
+  const raw = redactXml(frames.join("\n"));
+  const message = typeof api.message === "string" ? api.message : undefined;
+  if (api.status === "error" || api.error !== undefined) {
+    const code = typeof api.error === "string" && /^\d+$/.test(api.error) ? Number(api.error) : undefined;
+    if (message && BALANCE_MESSAGE.test(message))
+      throw new HrdInsufficientBalanceError(op.name, raw, message, code);
+    throw new HrdApiError(op.name, raw, message, code);
+  }
+  if (op.responsePath.length > 0 && node === undefined) {
+    throw new HrdProtocolError(
+      `the reply to ${op.name} has no <${op.responsePath.join("><")}>`,
+      op.name,
+      raw,
+    );
+  }
+  const parsed = op.output.safeParse(op.responsePath.length === 0 ? api : node);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new HrdProtocolError(
+      `the reply to ${op.name} does not have the expected shape: ${why}`,
+      op.name,
+      raw,
+    );
+  }
+  void wire;
+  return parsed.data;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        reject(signal.reason ?? new Error("aborted"));
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,58 @@
+export {
+  type ActionResult,
+  type CallOptions,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type DebugEvent,
+  type HrdApi,
+  HrdClient,
+  type HrdClientOptions,
+  type WaitOptions,
+} from "./client.js";
+export { loadCredentialsFromEnv } from "./env.js";
+export * from "./errors.js";
+export {
+  type AnyOperation,
+  type Effect,
+  type InputOf,
+  type Operation,
+  type OutputOf,
+  requestBody,
+} from "./ops/define.js";
+export { DOMAIN_NAME_PATTERN } from "./ops/fields.js";
+export {
+  getOperation,
+  type OperationName,
+  type Operations,
+  operations,
+  sessionOperations,
+} from "./ops/index.js";
+export { shouldRetry } from "./retry.js";
+export type { TlsOptions } from "./transport/connection.js";
+export { toAsciiDomain, toUnicodeDomain } from "./util/idn.js";
+export { isValidNip, isValidPesel, normalizeNip } from "./util/ids.js";
+export { normalizePhone } from "./util/phone.js";
+export { redactObject, redactXml } from "./util/redact.js";
+export { type Amount, formatAmount, parseAmount } from "./util/values.js";
+export {
+  apiKeyBytes,
+  DEFAULT_MAX_FRAME_BYTES,
+  encodeRequestFrame,
+  encodeResponseFrame,
+  FrameReader,
+  FrameTooLargeError,
+  openRequestFrame,
+  signXml,
+} from "./wire/frame.js";
+export {
+  apiDocument,
+  escapeXml,
+  HRD_NS,
+  type ParsedNode,
+  type ParsedObject,
+  parseApiDocument,
+  pick,
+  toXml,
+  type XmlTree,
+  type XmlValue,
+} from "./wire/xml.js";

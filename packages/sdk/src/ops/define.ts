@@ -1,0 +1,70 @@
+import type { z } from "zod";
+import type { ParsedNode, XmlTree } from "../wire/xml.js";
+
+/**
+ * What a call does to the partner's account; it decides retries (DESIGN.md):
+ * - `read`: no change (check, info, list, balance) — retried with backoff on connection faults.
+ * - `write`: an idempotent change (nameservers, privacy, contacts) — retried the same way.
+ * - `billable`: spends balance (create, renew, transfer, book, option create/renew, cert create/renew)
+ *   — never resent once its bytes may have left; an ambiguous fault raises HrdOutcomeUnknownError.
+ */
+export type Effect = "read" | "write" | "billable";
+
+/** One HRD operation, declared once. The writer, parser, client method, docs and tests derive from it. */
+export interface Operation<Name extends string = string, In = unknown, Out = unknown> {
+  /** `module/method` as in api.xsd (`login` and `token` are root-level). */
+  readonly name: Name;
+  readonly effect: Effect;
+  /** One line for the docs table and typedoc. */
+  readonly summary: string;
+  /** User input → the request's wire tree, keys in XSD order. Validation names every bad field. */
+  readonly input: z.ZodType<XmlTree | null, In>;
+  /** The reply node at `responsePath` → the typed result. */
+  readonly output: z.ZodType<Out>;
+  /** Where the result sits under `<api>` (usually `[module, method]`). */
+  readonly responsePath: readonly string[];
+  /**
+   * Replies that HRD may split over several frames (`domain/check`, `futureCheck`): true while
+   * more frames are due. `merge` joins the nodes of all frames.
+   */
+  readonly partial?: (wire: XmlTree | null, node: ParsedNode | undefined) => boolean;
+  readonly merge?: (nodes: (ParsedNode | undefined)[]) => ParsedNode | undefined;
+  /** For billable calls: what identifies the purchase, for reconciliation after an unknown outcome. */
+  readonly subject?: (wire: XmlTree) => Record<string, string | number>;
+  /** For billable calls: how to find out what happened after an unknown outcome. */
+  readonly reconcile?: string;
+}
+
+export type AnyOperation = Operation<string, unknown, unknown>;
+export type InputOf<O> = O extends Operation<string, infer I, unknown> ? I : never;
+export type OutputOf<O> = O extends Operation<string, infer _I, infer R> ? R : never;
+
+export function defineOp<
+  const Name extends string,
+  S extends z.ZodType<XmlTree | null>,
+  R extends z.ZodType,
+>(spec: {
+  name: Name;
+  effect: Effect;
+  summary: string;
+  input: S;
+  output: R;
+  responsePath?: readonly string[];
+  partial?: Operation["partial"];
+  merge?: Operation["merge"];
+  subject?: Operation["subject"];
+  reconcile?: string;
+}): Operation<Name, z.input<S>, z.output<R>> {
+  const [module, method] = spec.name.split("/");
+  return {
+    ...spec,
+    responsePath: spec.responsePath ?? (method ? [module!, method] : [module!]),
+  } as Operation<Name, z.input<S>, z.output<R>>;
+}
+
+/** The request body under `<api>` for an operation and its wire tree. */
+export function requestBody(name: string, wire: XmlTree | null): XmlTree {
+  const [module, method] = name.split("/");
+  if (!method) return wire ? { [module!]: wire } : { [module!]: null };
+  return { [module!]: { [method]: wire } };
+}

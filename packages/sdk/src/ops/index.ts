@@ -1,0 +1,52 @@
+/**
+ * The registry: every operation the SDK speaks, keyed by `module/method`. The client's typed
+ * methods (`client.domain.check(...)`), the sandbox's dispatch, the docs table and the
+ * conformance tests are all derived from this one object — adding an operation is adding a line.
+ */
+import { actionInfo, actionList, pollAck, pollGet } from "./action.js";
+import type { AnyOperation } from "./define.js";
+import {
+  domainBook,
+  domainCheck,
+  domainCreate,
+  domainInfo,
+  domainList,
+  domainRenew,
+  domainUpdate,
+} from "./domain.js";
+import { getBalance, getPricingInfo, getPricings, getPricingsList } from "./partner.js";
+import { login, token } from "./session.js";
+import { userCreate, userInfo, userList, userUpdate } from "./user.js";
+
+export const operations = {
+  "partner/getBalance": getBalance,
+  "partner/getPricings": getPricings,
+  "partner/getPricingsList": getPricingsList,
+  "partner/getPricingInfo": getPricingInfo,
+  "user/create": userCreate,
+  "user/update": userUpdate,
+  "user/info": userInfo,
+  "user/list": userList,
+  "domain/check": domainCheck,
+  "domain/info": domainInfo,
+  "domain/create": domainCreate,
+  "domain/book": domainBook,
+  "domain/renew": domainRenew,
+  "domain/update": domainUpdate,
+  "domain/list": domainList,
+  "action/info": actionInfo,
+  "action/list": actionList,
+  "poll/get": pollGet,
+  "poll/ack": pollAck,
+} as const;
+
+/** Session operations, sent by the transport itself. */
+export const sessionOperations = { login, token } as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+
+export function getOperation(name: string): AnyOperation | undefined {
+  const all: Record<string, AnyOperation> = { ...operations, ...sessionOperations };
+  return all[name];
+}
