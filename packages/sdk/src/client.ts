@@ -160,13 +160,20 @@ export class HrdClient {
     const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
     const attempt = () =>
       this.pool.use(async (conn) => {
-        const frames = await conn.exchange(xml, {
+        // Parsed once, here: a split reply (domain/check) is judged complete on all frames so far.
+        const parsed: ParsedApi[] = [];
+        await conn.exchange(xml, {
           timeoutMs,
           signal: options.signal,
           operation: op.name,
-          wantsMore: op.partial ? (text) => op.partial!(wire, replyNode(op, [text]).node) : undefined,
+          wantsMore: (text) => {
+            parsed.push(parseReply(op, text));
+            return (
+              op.partial !== undefined && !isError(parsed[0]!) && op.partial(wire, replyNode(op, parsed))
+            );
+          },
         });
-        return interpret(op, wire, frames);
+        return interpret(op, parsed);
       }, options.signal);
     try {
       return (await pRetry(attempt, {
@@ -287,48 +294,49 @@ function validateInput(op: AnyOperation, input: unknown): XmlTree | null {
   throw new HrdValidationError(op.name, issues);
 }
 
-function replyNode(
-  op: AnyOperation,
-  frames: string[],
-): { node: ParsedNode | undefined; api: Record<string, ParsedNode | undefined> } {
-  const nodes: (ParsedNode | undefined)[] = [];
-  let first: Record<string, ParsedNode | undefined> = {};
-  frames.forEach((xml, i) => {
-    let api: Record<string, ParsedNode | undefined>;
-    try {
-      api = parseApiDocument(xml);
-    } catch (err) {
-      throw new HrdProtocolError(
-        `unreadable reply to ${op.name}: ${(err as Error).message}`,
-        op.name,
-        redactXml(xml),
-      );
-    }
-    if (i === 0) first = api;
-    nodes.push(pick(api, op.responsePath));
-  });
-  const node = op.merge && nodes.length > 1 ? op.merge(nodes) : op.merge ? op.merge(nodes) : nodes[0];
-  return { node, api: first };
+type ParsedApi = Record<string, ParsedNode | undefined>;
+
+function parseReply(op: AnyOperation, xml: string): ParsedApi {
+  try {
+    return parseApiDocument(xml);
+  } catch (err) {
+    throw new HrdProtocolError(
+      `unreadable reply to ${op.name}: ${(err as Error).message}`,
+      op.name,
+      redactXml(xml),
+    );
+  }
+}
+
+function isError(api: ParsedApi): boolean {
+  return api.status === "error" || api.error !== undefined;
+}
+
+/** The result node of a reply; for a reply split over frames, the merged nodes of all of them. */
+function replyNode(op: AnyOperation, frames: ParsedApi[]): ParsedNode | undefined {
+  const nodes = frames.map((api) => pick(api, op.responsePath));
+  return op.merge ? op.merge(nodes) : nodes[0];
 }
 
 const BALANCE_MESSAGE = /saldo|balance|środk|srodk|funds/i;
 
-/** Turns reply frames into the typed result, or the right error. */
-function interpret(op: AnyOperation, wire: XmlTree | null, frames: string[]): unknown {
-  const { node, api } = replyNode(op, frames);
-  const raw = redactXml(frames.join("\n"));
+/** Turns the parsed reply frames into the typed result, or the right error. */
+function interpret(op: AnyOperation, frames: ParsedApi[]): unknown {
+  const api = frames[0]!;
+  const raw = () => redactXml(apiDocument(api as XmlTree));
   const message = typeof api.message === "string" ? api.message : undefined;
-  if (api.status === "error" || api.error !== undefined) {
+  if (isError(api)) {
     const code = typeof api.error === "string" && /^\d+$/.test(api.error) ? Number(api.error) : undefined;
     if (message && BALANCE_MESSAGE.test(message))
-      throw new HrdInsufficientBalanceError(op.name, raw, message, code);
-    throw new HrdApiError(op.name, raw, message, code);
+      throw new HrdInsufficientBalanceError(op.name, raw(), message, code);
+    throw new HrdApiError(op.name, raw(), message, code);
   }
+  const node = replyNode(op, frames);
   if (op.responsePath.length > 0 && node === undefined) {
     throw new HrdProtocolError(
       `the reply to ${op.name} has no <${op.responsePath.join("><")}>`,
       op.name,
-      raw,
+      raw(),
     );
   }
   const parsed = op.output.safeParse(op.responsePath.length === 0 ? api : node);
@@ -337,10 +345,9 @@ function interpret(op: AnyOperation, wire: XmlTree | null, frames: string[]): un
     throw new HrdProtocolError(
       `the reply to ${op.name} does not have the expected shape: ${why}`,
       op.name,
-      raw,
+      raw(),
     );
   }
-  void wire;
   return parsed.data;
 }
 

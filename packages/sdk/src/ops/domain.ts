@@ -253,12 +253,10 @@ export const domainUpdate = defineOp({
   name: "domain/update",
   effect: "write",
   summary: "Change a domain's nameservers (explicit hosts with glue where needed, or a saved group).",
-  input: z
-    .object({ name: domainName, ns: nsInput.optional() })
-    .transform((v, ctx) => ({
-      name: v.name,
-      ns: v.ns === undefined ? undefined : nsToWire(v.name, v.ns, ctx, ["ns"]),
-    })),
+  input: z.object({ name: domainName, ns: nsInput.optional() }).transform((v, ctx) => ({
+    name: v.name,
+    ns: v.ns === undefined ? undefined : nsToWire(v.name, v.ns, ctx, ["ns"]),
+  })),
   output: outActionIdOrEmpty,
 });
 

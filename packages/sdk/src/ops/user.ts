@@ -1,7 +1,20 @@
 import { z } from "zod";
 import { isValidNip, isValidPesel, normalizeNip } from "../util/ids.js";
 import { defineOp } from "./define.js";
-import { country, email, fax, id, list, opt, outDate, outInt, outText, phone, str } from "./fields.js";
+import {
+  country,
+  email,
+  fax,
+  id,
+  list,
+  opt,
+  outDate,
+  outEmpty,
+  outInt,
+  outText,
+  phone,
+  str,
+} from "./fields.js";
 
 const address = {
   street: str(3, 255),
@@ -30,30 +43,35 @@ export const userCreate = defineOp({
       name: str(3, 255),
       ...address,
     })
-    .superRefine((v, ctx) => {
-      if (v.type === "company" && !v.representative) {
-        ctx.addIssue({ code: "custom", path: ["representative"], message: "is required for a company" });
-      }
-      if (v.type === "person" && v.representative) {
-        ctx.addIssue({ code: "custom", path: ["representative"], message: "is only for companies" });
-      }
-      if (v.country === "PL") {
-        if (v.type === "person" && !isValidPesel(v.idNumber)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["idNumber"],
-            message: "is not a valid PESEL (11 digits, checksum)",
-          });
+    // Runs even when other fields failed, so that every bad field is named at once.
+    .superRefine(
+      (v, ctx) => {
+        if (v.type === "company" && !v.representative) {
+          ctx.addIssue({ code: "custom", path: ["representative"], message: "is required for a company" });
         }
-        if (v.type === "company" && !isValidNip(v.idNumber)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["idNumber"],
-            message: "is not a valid NIP (10 digits, checksum)",
-          });
+        if (v.type === "person" && v.representative) {
+          ctx.addIssue({ code: "custom", path: ["representative"], message: "is only for companies" });
         }
-      }
-    })
+        const country = typeof v.country === "string" ? v.country.trim().toUpperCase() : "";
+        if (country === "PL" && typeof v.idNumber === "string") {
+          if (v.type === "person" && !isValidPesel(v.idNumber.trim())) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["idNumber"],
+              message: "is not a valid PESEL (11 digits, checksum)",
+            });
+          }
+          if (v.type === "company" && !isValidNip(v.idNumber)) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["idNumber"],
+              message: "is not a valid NIP (10 digits, checksum)",
+            });
+          }
+        }
+      },
+      { when: () => true },
+    )
     .transform((v) => ({
       ...(v.type === "person"
         ? { personType: null }
@@ -97,7 +115,7 @@ export const userUpdate = defineOp({
       city: v.city,
       country: v.country,
     })),
-  output: z.object({}),
+  output: outEmpty,
 });
 
 export const userInfo = defineOp({
