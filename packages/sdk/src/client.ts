@@ -102,6 +102,7 @@ export type ActionResult = OutputOf<Operations["action/info"]> & { id: number; o
  * await hrd.close();
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below declares the per-module methods the constructor installs from the registry
 export class HrdClient {
   private readonly pool: ConnectionPool;
   private readonly session: { token?: string } = {};
@@ -128,7 +129,9 @@ export class HrdClient {
     this.pool = new ConnectionPool(options.poolSize ?? 2, (signal) => this.connect(signal));
     for (const name of Object.keys(operations)) {
       const [module, method] = name.split("/") as [string, string];
-      const ns = ((this as unknown as Record<string, Record<string, unknown>>)[module] ??= {});
+      const self = this as unknown as Record<string, Record<string, unknown>>;
+      self[module] ??= {};
+      const ns = self[module];
       ns[method] = (input: unknown, callOptions?: CallOptions) =>
         this.call(name as OperationName, input as never, callOptions);
     }
@@ -285,6 +288,7 @@ export class HrdClient {
 }
 
 // Typed per-module methods are added in the constructor from the registry.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class
 export interface HrdClient extends HrdApi {}
 
 function validateInput(op: AnyOperation, input: unknown): XmlTree | null {
