@@ -53,6 +53,7 @@ export {
   parseApiDocument,
   pick,
   toXml,
+  XmlSyntaxError,
   type XmlTree,
   type XmlValue,
 } from "./wire/xml.js";

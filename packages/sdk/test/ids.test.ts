@@ -72,10 +72,8 @@ describe("isValidPesel", () => {
     expect(isValidPesel(value)).toBe(false);
   });
 
-  // BUG (src/util/ids.ts, isValidPesel): month 00 matches no century range, so the destructuring of
-  // `centuries.find(...)` (undefined) throws "TypeError: undefined is not iterable" instead of
-  // returning false. Input with a correct check digit: "44001401354". Remove `.fails` once fixed.
-  it.fails("returns false (does not throw) for month 00 with a correct check digit", () => {
+  // Regression: month 00 matches no century range and used to throw instead of returning false.
+  it("returns false (does not throw) for month 00 with a correct check digit", () => {
     expect(pesel("440014")).toBe("44001401354");
     expect(isValidPesel("44001401354")).toBe(false);
   });

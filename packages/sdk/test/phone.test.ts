@@ -55,3 +55,10 @@ describe("normalizePhone", () => {
     for (const input of inputs) expect(normalizePhone(input)).toMatch(WIRE);
   });
 });
+
+describe("normalizePhone with the country code but no plus", () => {
+  it("reads an 11-digit number starting with 48 as a Polish number", () => {
+    expect(normalizePhone("48221003248")).toBe("+48.221003248");
+    expect(normalizePhone("48 600 100 200")).toBe("+48.600100200");
+  });
+});

@@ -20,7 +20,9 @@ export function isValidPesel(pesel: string): boolean {
     [20, 2000],
     [0, 1900],
   ];
-  const [offset, century] = centuries.find(([o]) => mm > o)!;
+  const match = centuries.find(([o]) => mm > o);
+  if (!match) return false;
+  const [offset, century] = match;
   mm -= offset;
   const date = new Date(Date.UTC(century + yy, mm - 1, dd));
   return date.getUTCMonth() === mm - 1 && date.getUTCDate() === dd;

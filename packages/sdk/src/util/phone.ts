@@ -42,6 +42,8 @@ export function normalizePhone(input: string, defaultCountryCode = "48"): string
   if (!/^\d+$/.test(digits)) return undefined;
   let cc = defaultCountryCode;
   let national = digits.replace(/^0(?=\d{9})/, "");
+  // "48221003248": a Polish number written with its country code but without the "+".
+  if (!international && defaultCountryCode === "48" && /^48\d{9}$/.test(digits)) national = digits.slice(2);
   if (international) {
     const code = [3, 2, 1].map((n) => digits.slice(0, n)).find((c) => CALLING_CODES.has(c));
     if (!code) return undefined;

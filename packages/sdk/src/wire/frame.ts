@@ -101,6 +101,7 @@ export class FrameReader {
   }
 
   private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
     const whole = this.peek(n);
     const out = whole.subarray(0, n);
     const rest = whole.subarray(n);
