@@ -1,4 +1,4 @@
-import { apiDocument, escapeXml, HRD_NS, parseApiDocument, pick, toXml } from "@hrdkit/sdk";
+import { apiDocument, escapeXml, HRD_NS, parseApiDocument, pick, toXml, XmlSyntaxError } from "@hrdkit/sdk";
 import { describe, expect, it } from "vitest";
 import { validateRequests } from "./support/xsd.js";
 
@@ -173,5 +173,32 @@ describe("pick", () => {
   it("returns undefined when a step is missing or the path goes through text", () => {
     expect(pick(tree, ["domain", "check"])).toBeUndefined();
     expect(pick(tree, ["domain", "info", "name", "deeper"])).toBeUndefined();
+  });
+});
+
+describe("parseApiDocument: the strict reader", () => {
+  const wrap = (inner: string) => `<?xml version="1.0"?>\n<api xmlns="http://api.hrd.pl/api/">${inner}</api>`;
+
+  it("decodes entities, character references and CDATA", () => {
+    const api = parseApiDocument(
+      wrap(
+        "<news><info><title>A &amp; B &#378;&#x142;</title><message><![CDATA[<b>x</b>]]></message></info></news>",
+      ),
+    );
+    expect(api).toEqual({ news: { info: { title: "A & B źł", message: "<b>x</b>" } } });
+  });
+
+  it("skips comments and keeps attributes beside text", () => {
+    const api = parseApiDocument(
+      wrap('<!-- c --><domain><check><name status="taken">a.pl</name></check></domain>'),
+    );
+    expect(api).toEqual({ domain: { check: { name: { "#text": "a.pl", "@status": "taken" } } } });
+  });
+
+  it("refuses a DOCTYPE (no entity expansion), mismatched tags and unclosed elements", () => {
+    expect(() => parseApiDocument('<!DOCTYPE api [<!ENTITY x "y">]><api>&x;</api>')).toThrow(XmlSyntaxError);
+    expect(() => parseApiDocument(wrap("<a><b></a></b>"))).toThrow(/unexpected/);
+    expect(() => parseApiDocument("<api><a>")).toThrow(/not closed/);
+    expect(() => parseApiDocument(wrap("&bogus;"))).toThrow(/unknown entity/);
   });
 });
