@@ -46,7 +46,8 @@ export const sessionOperations = { login, token } as const;
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;
 
+const byName: ReadonlyMap<string, AnyOperation> = new Map(Object.entries({ ...operations, ...sessionOperations }));
+
 export function getOperation(name: string): AnyOperation | undefined {
-  const all: Record<string, AnyOperation> = { ...operations, ...sessionOperations };
-  return all[name];
+  return byName.get(name);
 }

@@ -117,7 +117,8 @@ function addChild(parent: ParsedObject, name: string, value: ParsedNode): void {
   else parent[name] = [prev, value];
 }
 
-const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
+// Attribute values in HRD's documents never contain ">", so a tag ends at the first one.
+const TAG = /<(\/?)([A-Za-z_][\w.:-]*)([^>]*?)(\/?)>/y;
 const ATTR = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /**
@@ -180,7 +181,10 @@ function parseXml(xml: string): ParsedObject {
     if (stack.length === 1 && Object.keys(root.obj).length > 0)
       throw new XmlSyntaxError("more than one root element");
     const frame: Frame = { name, obj: {}, text: "", hasChildren: false };
-    if (attrText) {
+    if (attrText && attrText.trim() !== "") {
+      if (!/^(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*$/.test(attrText)) {
+        throw new XmlSyntaxError(`malformed attributes at offset ${lt}`);
+      }
       ATTR.lastIndex = 0;
       for (let a = ATTR.exec(attrText); a; a = ATTR.exec(attrText)) {
         frame.obj[`@${localName(a[1]!)}`] = decodeEntities(a[2] ?? a[3] ?? "");
