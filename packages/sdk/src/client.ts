@@ -288,7 +288,6 @@ export class HrdClient {
 }
 
 // Typed per-module methods are added in the constructor from the registry.
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class
 export interface HrdClient extends HrdApi {}
 
 function validateInput(op: AnyOperation, input: unknown): XmlTree | null {

@@ -46,7 +46,9 @@ export const sessionOperations = { login, token } as const;
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;
 
-const byName: ReadonlyMap<string, AnyOperation> = new Map(Object.entries({ ...operations, ...sessionOperations }));
+const byName: ReadonlyMap<string, AnyOperation> = new Map(
+  Object.entries({ ...operations, ...sessionOperations }),
+);
 
 export function getOperation(name: string): AnyOperation | undefined {
   return byName.get(name);
