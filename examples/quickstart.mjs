@@ -40,7 +40,7 @@ try {
   step(4, "Check names");
   const name = `hrdkit-${Date.now().toString(36)}.pl`;
   const checks = await hrd.domain.check({
-    names: [name, "hrd.pl", "żółw-hrdkit.com.pl", "rezerwacja-hrdkit.pl"],
+    names: [name, "hrd.pl", "żółw-hrdkit.com.pl", "tylko-hrdkit.pl"],
   });
   for (const c of checks) console.log(`   ${c.name.padEnd(32)} ${c.status}`);
 

@@ -134,7 +134,7 @@ export function availability(
   const d = state.domains.get(name);
   if (d && d.status !== "expired") return "taken";
   if (state.taken.has(name) || first.startsWith("taken-")) return "taken";
-  if (isPlFamily(name) && first.startsWith("rezerwacja-")) return "createOnly";
+  if (isPlFamily(name) && first.startsWith("tylko-")) return "createOnly";
   return "available";
 }
 
@@ -304,7 +304,7 @@ const domain: Record<string, Handler> = {
       // A booked .pl name is registered by its own account: allowed.
     } else if (status === "taken") {
       throw new SandboxRefusal(MESSAGES.domainTaken);
-    } else if (status !== "available") {
+    } else if (status !== "available" && status !== "createOnly") {
       throw new SandboxRefusal(MESSAGES.domainUnavailable);
     }
     const period = periodOf(req);
@@ -340,7 +340,7 @@ const domain: Record<string, Handler> = {
   book: (s, req) => {
     const name = domainArg(req);
     const u = userOf(s, num(req, "user"));
-    if (!isPlFamily(name) || availability(s, name) !== "createOnly")
+    if (!isPlFamily(name) || availability(s, name) !== "available")
       throw new SandboxRefusal(MESSAGES.notBookable);
     const price = requirePrice(s, name).book ?? 0;
     hold(s, price);

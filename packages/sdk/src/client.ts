@@ -185,10 +185,10 @@ export class HrdClient {
         factor: 2,
         randomize: true,
         signal: options.signal,
-        shouldRetry: ({ error }) => shouldRetry(op.effect, error),
+        shouldRetry: ({ error }) => shouldRetry(op.effect, error, op.idempotent),
       })) as OutputOf<Op<N>>;
     } catch (err) {
-      if (op.effect === "billable" && err instanceof HrdError && err.outcome === "unknown") {
+      if (op.idempotent === false && op.reconcile && err instanceof HrdError && err.outcome === "unknown") {
         throw new HrdOutcomeUnknownError(
           op.name,
           op.subject?.(wire!) ?? {},
@@ -229,7 +229,8 @@ export class HrdClient {
 
   /**
    * Waits until an action ends (reads `action/info` every `intervalMs`). Resolves with the final
-   * state and `ok` (false for failed/cancelled); rejects with HrdTimeoutError-like HrdError on timeout.
+   * state and `ok` (false for failed/cancelled); rejects with an HrdError of code `action_timeout`
+   * (outcome unknown: the action may still finish) when `timeoutMs` passes.
    */
   async waitForAction(id: number, options: WaitOptions = {}): Promise<ActionResult> {
     const timeoutMs = options.timeoutMs ?? 120_000;

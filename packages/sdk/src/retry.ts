@@ -6,12 +6,13 @@ import type { Effect } from "./ops/define.js";
  * function, tested on its own).
  * - Nothing reached HRD (`not_sent`): any call may be repeated, billable ones too.
  * - HRD refused (`rejected`): never — the same request would be refused again.
- * - Unknown outcome: reads and idempotent writes may be repeated; a billable call never is.
+ * - Unknown outcome: reads and idempotent writes may be repeated; a billable call, or a write
+ *   that is not idempotent (`user/create`), never is.
  */
-export function shouldRetry(effect: Effect, error: unknown): boolean {
+export function shouldRetry(effect: Effect, error: unknown, idempotent = effect !== "billable"): boolean {
   if (!(error instanceof HrdError)) return false;
   if (!error.retryable) return false;
   if (error.outcome === "not_sent") return true;
   if (error.outcome === "rejected") return false;
-  return effect !== "billable";
+  return effect !== "billable" && idempotent;
 }

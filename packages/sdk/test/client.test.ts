@@ -87,13 +87,13 @@ describe("SDK against the sandbox over TLS", () => {
 
   it("checks names, with IDN out as punycode and back as Unicode", async () => {
     const res = await env.client.domain.check({
-      names: ["Wolna-Nazwa.pl", "hrd.pl", "żółw.pl", "rezerwacja-x.pl", "x.nieznane"],
+      names: ["Wolna-Nazwa.pl", "hrd.pl", "żółw.pl", "tylko-x.pl", "x.nieznane"],
     });
     expect(res).toEqual([
       { name: "wolna-nazwa.pl", status: "available" },
       { name: "hrd.pl", status: "taken" },
       { name: "żółw.pl", status: "available" },
-      { name: "rezerwacja-x.pl", status: "createOnly" },
+      { name: "tylko-x.pl", status: "createOnly" },
       { name: "x.nieznane", status: "unknown" },
     ]);
     const sent = env.sandbox.state; // the sandbox saw punycode, never Unicode
@@ -170,7 +170,7 @@ describe("SDK against the sandbox over TLS", () => {
     expect(err.issues[2]!.message).toMatch(/twice/);
   });
 
-  it("books a .pl name reported createOnly, then registers it", async () => {
+  it("books an available .pl name, then registers it; a createOnly name is registered but not booked", async () => {
     const { id: user } = await env.client.user.create(PERSON);
     const { actionId } = await env.client.domain.book({ name: "rezerwacja-sklep.pl", user });
     await env.client.waitForAction(actionId, { intervalMs: 10 });
@@ -178,7 +178,12 @@ describe("SDK against the sandbox over TLS", () => {
     const create = await env.client.domain.create({ name: "rezerwacja-sklep.pl", user, ns: NS });
     await env.client.waitForAction(create.actionId, { intervalMs: 10 });
     expect((await env.client.domain.info({ name: "rezerwacja-sklep.pl" })).status).toBe("registered");
-    await expect(env.client.domain.book({ name: "wolna-inna.pl", user })).rejects.toThrow(/rezerwacji/);
+    await expect(env.client.domain.book({ name: "tylko-bez-rezerwacji.pl", user })).rejects.toThrow(
+      /rezerwacji/,
+    );
+    await expect(env.client.domain.book({ name: "wolna-inna.com", user })).rejects.toThrow(/rezerwacji/);
+    const direct = await env.client.domain.create({ name: "tylko-bez-rezerwacji.pl", user, ns: NS });
+    expect((await env.client.waitForAction(direct.actionId, { intervalMs: 10 })).ok).toBe(true);
   });
 
   it("renews by current expiry date; the same renew sent again is refused, not charged", async () => {
@@ -390,6 +395,20 @@ describe("connections", () => {
       // Reconcile by reading state: it was applied.
       const info = await env.client.domain.info({ name: "zgubiona-odpowiedz.pl" });
       expect(info.user).toBe(user);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it("never resends user/create after a lost reply (it would make a second account)", async () => {
+    const env = await sandboxAndClient();
+    try {
+      env.sandbox.faults.add({ kind: "drop-after", operation: "user/create", times: 1 });
+      const err = (await env.client.user.create(PERSON).catch((e: unknown) => e)) as HrdOutcomeUnknownError;
+      expect(err).toBeInstanceOf(HrdOutcomeUnknownError);
+      expect(err.reconcile).toMatch(/user\/list/);
+      expect(env.sandbox.state.users.size).toBe(1);
+      expect(env.sandbox.counts.get("user/create")).toBe(1);
     } finally {
       await env.close();
     }

@@ -62,3 +62,10 @@ describe("normalizePhone with the country code but no plus", () => {
     expect(normalizePhone("48 600 100 200")).toBe("+48.600100200");
   });
 });
+
+describe("normalizePhone refuses impossible Polish numbers", () => {
+  it("a national number that is not 9 digits long is a typo, not +48.1234", () => {
+    expect(normalizePhone("1234")).toBeUndefined();
+    expect(normalizePhone("22 100 32 4")).toBeUndefined();
+  });
+});

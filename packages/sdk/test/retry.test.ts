@@ -88,3 +88,13 @@ describe("shouldRetry", () => {
     expect(shouldRetry(effect, { retryable: true, outcome: "not_sent" })).toBe(false);
   });
 });
+
+describe("shouldRetry for writes that are not idempotent", () => {
+  it("never repeats user/create or poll/ack after an unknown outcome, but does when nothing was sent", () => {
+    const lost = new HrdConnectionError("dropped", "unknown");
+    const refused = new HrdConnectionError("refused", "not_sent");
+    expect(shouldRetry("write", lost, false)).toBe(false);
+    expect(shouldRetry("write", refused, false)).toBe(true);
+    expect(shouldRetry("write", lost, true)).toBe(true);
+  });
+});

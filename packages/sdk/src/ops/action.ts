@@ -59,5 +59,7 @@ export const pollAck = defineOp({
   effect: "write",
   summary: "Acknowledge (remove) a poll message.",
   input: z.object({ id }).transform((v) => ({ id: v.id })),
+  // Repeated after a lost reply, it would be refused (the message is gone): read poll/get instead.
+  idempotent: false,
   output: obj({}),
 });

@@ -29,6 +29,12 @@ export interface Operation<Name extends string = string, In = unknown, Out = unk
    */
   readonly partial?: (wire: XmlTree | null, node: ParsedNode | undefined) => boolean;
   readonly merge?: (nodes: (ParsedNode | undefined)[]) => ParsedNode | undefined;
+  /**
+   * False for a write that must not be repeated after an unknown outcome although it spends
+   * nothing (`user/create` would make a second account; a repeated `poll/ack` fails). Billable
+   * calls are never idempotent. Default: true for reads and writes.
+   */
+  readonly idempotent?: boolean;
   /** For billable calls: what identifies the purchase, for reconciliation after an unknown outcome. */
   readonly subject?: (wire: XmlTree) => Record<string, string | number>;
   /** For billable calls: how to find out what happened after an unknown outcome. */
@@ -54,10 +60,12 @@ export function defineOp<
   merge?: Operation["merge"];
   subject?: Operation["subject"];
   reconcile?: string;
+  idempotent?: boolean;
 }): Operation<Name, z.input<S>, z.output<R>> {
   const [module, method] = spec.name.split("/");
   return {
     ...spec,
+    idempotent: spec.effect === "billable" ? false : (spec.idempotent ?? true),
     responsePath: spec.responsePath ?? (method ? [module!, method] : [module!]),
   } as Operation<Name, z.input<S>, z.output<R>>;
 }

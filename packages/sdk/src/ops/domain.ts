@@ -21,8 +21,8 @@ import {
 import { nsInput, nsToWire } from "./ns.js";
 
 const RECONCILE_DOMAIN =
-  "Read domain/info for this name (and action/list for recent actions) to see whether it was applied; " +
-  "or call client.ensureDomainRegistered(), which looks before it buys.";
+  "Read domain/info for this name (and action/list for recent actions) to see whether it was applied " +
+  "before ordering it again.";
 
 // ---------------------------------------------------------------- check (multi-frame)
 
@@ -70,7 +70,8 @@ export const checkNamesInput = z
 export const domainCheck = defineOp({
   name: "domain/check",
   effect: "read",
-  summary: "Availability of 1–100 names: available, taken, createOnly (.pl: reservation only) or unknown.",
+  summary:
+    "Availability of 1–100 names: available, taken, createOnly (.pl: can be registered at once but not reserved first) or unknown.",
   input: checkNamesInput,
   output: obj({
     name: list(z.object({ "#text": outDomain, "@status": checkStatus })),
@@ -228,7 +229,8 @@ export const domainCreate = defineOp({
 export const domainBook = defineOp({
   name: "domain/book",
   effect: "billable",
-  summary: "Reserve a .pl name that check reported as createOnly (NASK booking).",
+  summary:
+    "Reserve (book) an available .pl name before registering it (NASK reservation); not for createOnly names.",
   input: z.object({ name: domainName, user: id }).transform((v) => ({ user: v.user, name: v.name })),
   output: outActionId,
   subject: (w) => ({ name: String(w.name) }),

@@ -88,6 +88,11 @@ export const userCreate = defineOp({
       country: v.country,
     })),
   output: z.object({ id: outInt }),
+  // A second create would make a second account: never resent after an unknown outcome.
+  idempotent: false,
+  subject: (w) => ({ email: String(w.email), idNumber: String(w.idNumber) }),
+  reconcile:
+    'List the accounts (client.iterate("user/list") and user/info) to see whether it was created before creating it again.',
 });
 
 export const userUpdate = defineOp({

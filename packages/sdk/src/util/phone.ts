@@ -50,6 +50,8 @@ export function normalizePhone(input: string, defaultCountryCode = "48"): string
     cc = code;
     national = digits.slice(code.length);
   }
+  // A Polish national number has 9 digits; anything else typed without a country code is a typo.
+  if (!international && cc === "48" && national.length !== 9) return undefined;
   const out = `+${cc}.${national}`;
   return WIRE_PHONE.test(out) ? out : undefined;
 }
