@@ -19,19 +19,28 @@ When listening it prints one JSON line on stdout:
   {"event":"listening","host":…,"port":…,"login":…,"password":…,"apiKey":…,"ca":"-----BEGIN CERTIFICATE-----…"}
 and serves until SIGINT or SIGTERM.`;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string" },
-    host: { type: "string" },
-    login: { type: "string" },
-    password: { type: "string" },
-    "api-key": { type: "string" },
-    balance: { type: "string" },
-    "action-delay": { type: "string" },
-    seed: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  },
-});
+function parseOrExit() {
+  try {
+    return parseArgs({ options: OPTIONS });
+  } catch (err) {
+    process.stderr.write(`hrdkit-sandbox: ${(err as Error).message}\n(see --help)\n`);
+    process.exit(2);
+  }
+}
+
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  login: { type: "string" },
+  password: { type: "string" },
+  "api-key": { type: "string" },
+  balance: { type: "string" },
+  "action-delay": { type: "string" },
+  seed: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const { values } = parseOrExit();
 
 if (values.help) {
   process.stdout.write(`${HELP}\n`);

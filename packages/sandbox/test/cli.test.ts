@@ -59,5 +59,9 @@ describe.skipIf(!existsSync(cli))("hrdkit-sandbox command", () => {
     const p = run(["--port", "abc"]);
     expect(await p.exit).toBe(2);
     expect(p.stderr()).toMatch(/--port must be a whole number/);
+    const q = run(["--balance", "-1"]);
+    expect(await q.exit).toBe(2);
+    expect(q.stderr()).toMatch(/^hrdkit-sandbox: Option '--balance'[\s\S]*\(see --help\)\n$/);
+    expect(q.stderr()).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

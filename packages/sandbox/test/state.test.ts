@@ -77,6 +77,25 @@ describe("sandbox state machine", () => {
   });
 });
 
+describe("reservations", () => {
+  it("a lapsed reservation frees the name again", async () => {
+    const sandbox = await startSandbox({ actionDelayMs: 0 });
+    const client = new HrdClient(sandbox.clientOptions());
+    try {
+      const { id } = await client.user.create(PERSON);
+      const { actionId } = await client.domain.book({ name: "na-chwile.pl", user: id });
+      await client.waitForAction(actionId, { intervalMs: 5 });
+      expect((await client.domain.check({ names: ["na-chwile.pl"] }))[0]?.status).toBe("taken");
+      sandbox.clock.advanceDays(15);
+      expect((await client.domain.info({ name: "na-chwile.pl" })).status).toBe("bookedExpired");
+      expect((await client.domain.check({ names: ["na-chwile.pl"] }))[0]?.status).toBe("available");
+    } finally {
+      await client.close();
+      await sandbox.close();
+    }
+  });
+});
+
 describe("fault rules", () => {
   it("random rules are reproducible from their seed", () => {
     const fire = (seed: number) => {
