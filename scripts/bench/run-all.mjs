@@ -1,5 +1,8 @@
 // `npm run bench`: every benchmark, each reporting ratios against a baseline measured in the same run.
+import { benchHotPath } from "./hot-path.mjs";
 import { benchWire } from "./wire.mjs";
 
 console.log("== wire: domain/check, SDK vs raw frame client ==");
 console.table(await benchWire());
+console.log("== hot path: client CPU per 100-name check, by step ==");
+console.table(benchHotPath());

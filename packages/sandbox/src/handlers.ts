@@ -32,7 +32,6 @@ export const MESSAGES = {
   notRenewable: "Domeny w tym stanie nie można odnowić",
   unknownTld: "Nieobsługiwane rozszerzenie domeny",
   noPricing: "Nie znaleziono cennika",
-  pending: "Dla domeny trwa inna operacja",
 } as const;
 
 export type Handler = (state: SandboxState, req: ParsedObject) => XmlTree | XmlTree[];
