@@ -1,6 +1,6 @@
 export { addPeriod, hrdDate, hrdDateTime, SandboxClock } from "./clock.js";
 export { type FaultKind, type FaultRule, Faults, seededRandom } from "./faults.js";
-export { availability, handlers, MESSAGES, SandboxRefusal } from "./handlers.js";
+export { availability, handlers, MESSAGES, SandboxRefusal } from "./handlers/index.js";
 export { DEFAULT_PRICES, isPlFamily, PRICE_LABELS, serviceCode, type TldPrice } from "./pricing.js";
 export { type Sandbox, type SandboxOptions, startSandbox, type TrafficEntry } from "./server.js";
 export {

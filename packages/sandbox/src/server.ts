@@ -13,7 +13,7 @@ import {
 } from "@hrdkit/sdk";
 import { SandboxClock } from "./clock.js";
 import { type FaultRule, Faults } from "./faults.js";
-import { handlers, MESSAGES, SandboxRefusal } from "./handlers.js";
+import { handlers, MESSAGES, SandboxRefusal } from "./handlers/index.js";
 import { SandboxState, type StateOptions } from "./state.js";
 import { makeSelfSignedCert, type TlsMaterial } from "./tls-cert.js";
 

@@ -47,6 +47,131 @@ export interface SandboxDomain {
   ns: { group: number } | { hosts: NsHost[] };
   actions: number[];
   period: { value: number; unit: "y" | "m" | "d" };
+  /** The transfer code (authInfo) another registrar's customer would need; set at registration. */
+  authInfo?: string;
+  /** Trade (cesja) code of the domain, `domain/tradeGetPw`. */
+  tradePw?: string;
+  /** Tech contact (partner contact id), `domain/contactSet`. */
+  techContact?: number;
+  /** DS records, `domain/dnssecAdd`. */
+  dnssec?: DnssecRecord[];
+  /** Zone on HRD's DNS (only for domains whose nameservers are HRD's). */
+  zone?: Rrset[];
+  /** Privacy-protection end date. */
+  ppDate?: Date;
+}
+
+export interface DnssecRecord {
+  alg: number;
+  digestType: number;
+  digest: string;
+  keyTag?: number;
+  keyType?: "zsk" | "ksk";
+}
+
+export interface Rrset {
+  name: string;
+  type: string;
+  ttl: number;
+  records: { content: string; disabled: boolean }[];
+  comments: { content: string; account: string }[];
+}
+
+/** Glue host (`domain/host*`): a nameserver inside one of the partner's domains. */
+export interface SandboxHost {
+  name: string;
+  ipv4: string[];
+  ipv6: string[];
+}
+
+export interface SandboxNsGroup {
+  id: number;
+  name: string;
+  ns: string[];
+  added: Date;
+}
+
+export type TransferStatus = "created" | "started" | "completed" | "cancelled" | "failed" | "authinfo";
+
+export interface SandboxTransfer {
+  /** The action id of `domain/transfer` (what `transferStatus` takes). */
+  id: number;
+  domain: string;
+  user: number;
+  crDate: Date;
+  assignorId?: number;
+  status: TransferStatus;
+}
+
+export type TradeStatus = "pending" | "confirmed" | "cancelled" | "failed" | "completed";
+
+export interface SandboxTrade {
+  /** The action id of `domain/trade`. */
+  id: number;
+  domain: string;
+  crDate: Date;
+  assignorId: number;
+  assigneeId: number;
+  assignorAccepted?: boolean;
+  assignorDate?: Date;
+  assigneeAccepted?: boolean;
+  assigneeDate?: Date;
+  adminConfirmationRequired: boolean;
+  payerConfirmationRequired: boolean;
+  status: TradeStatus;
+  assignorIP?: string;
+  assigneeIP?: string;
+  assignorEmail?: string;
+  assigneeEmail?: string;
+}
+
+/** A .pl domain option (NASK "future"). */
+export interface SandboxFuture {
+  name: string;
+  user: number;
+  status: "awaitingRegistration" | "registered" | "expired";
+  crDate?: Date;
+  exDate?: Date;
+}
+
+export interface SandboxCert {
+  id: number;
+  product: string;
+  approverEmail: string;
+  csr: string;
+  certContactId: number;
+  insurance: boolean;
+  user: number;
+  status: string;
+  period: { value: number; unit: "y" | "m" | "d" };
+  domain?: string;
+  crDate?: Date;
+  exDate?: Date;
+  /** PEM, once issued. */
+  certificate?: string;
+}
+
+/** A certificate admin contact (`cert/contactInfo`). */
+export interface SandboxCertContact {
+  id: number;
+  userId: number;
+  fields: Record<string, string>;
+}
+
+/** A partner contact (`partner/contact*`, used as a domain's tech contact). */
+export interface SandboxPartnerContact {
+  id: number;
+  userId?: number;
+  type: "person" | "company";
+  fields: Record<string, string>;
+}
+
+export interface SandboxNews {
+  id: number;
+  title: string;
+  message: string;
+  archived: boolean;
+  added: Date;
 }
 
 export type ActionStatus = "pending" | "done" | "failed";
@@ -64,6 +189,14 @@ export interface SandboxAction {
   dueAt: number;
   /** Applied to the state when the action completes. */
   onDone?: (state: SandboxState) => void;
+  /**
+   * Asked when the action is due: a reason string makes it fail instead (held funds released,
+   * nothing charged, `onFailed` applied). E.g. a transfer whose authInfo is wrong.
+   */
+  failure?: (state: SandboxState) => string | undefined;
+  onFailed?: (state: SandboxState, reason: string) => void;
+  /** Set when the action failed. */
+  reason?: string;
 }
 
 export interface PollMessage {
@@ -132,11 +265,26 @@ export class SandboxState {
   readonly prices: Map<string, TldPrice>;
   readonly taken: Set<string>;
   readonly tokens = new Map<string, { login: string; lastUsed: number }>();
+  readonly hosts = new Map<string, SandboxHost>();
+  readonly nsGroups = new Map<number, SandboxNsGroup>();
+  readonly transfers = new Map<number, SandboxTransfer>();
+  readonly trades = new Map<number, SandboxTrade>();
+  readonly futures = new Map<string, SandboxFuture>();
+  readonly certs = new Map<number, SandboxCert>();
+  readonly certContacts = new Map<number, SandboxCertContact>();
+  readonly partnerContacts = new Map<number, SandboxPartnerContact>();
+  readonly news: SandboxNews[] = [];
+  /** Partner settings (`partner/getKeys`, `partner/setKey`). */
+  readonly keys = new Map<string, string>();
+  /** Names held at another registrar (transfer-in sources) with their authInfo codes. */
+  readonly foreign = new Map<string, { authInfo: string; registrantEmail: string }>();
+  /** Extra work done on every tick by feature modules (e.g. a transfer moving to `started`). */
+  readonly tickHooks: ((state: SandboxState, now: number) => void)[] = [];
   actionDelayMs: number;
   pageSize: number;
   /** When set, `domain/check` replies are split over frames of this many names (as HRD may do). */
   checkNamesPerFrame = 0;
-  private nextId = { user: 1000, action: 5000, poll: 1 };
+  private nextId = { user: 1000, action: 5000, poll: 1, seq: 100 };
 
   constructor(options: StateOptions) {
     this.clock = options.clock;
@@ -155,6 +303,11 @@ export class SandboxState {
 
   newUserId(): number {
     return ++this.nextId.user;
+  }
+
+  /** A fresh id for groups, certificates, contacts and news (one sequence keeps them distinct). */
+  newId(): number {
+    return ++this.nextId.seq;
   }
 
   newToken(login: string): string {
@@ -188,6 +341,14 @@ export class SandboxState {
     for (const action of this.actions.values()) {
       if (action.status !== "pending" || action.dueAt > now) continue;
       this.restricted -= action.amount;
+      const reason = action.failure?.(this);
+      if (reason !== undefined) {
+        action.status = "failed";
+        action.reason = reason;
+        action.onFailed?.(this, reason);
+        this.pushPoll(action);
+        continue;
+      }
       this.balance -= action.amount;
       action.status = "done";
       if (action.amount > 0) {
@@ -200,20 +361,25 @@ export class SandboxState {
         });
       }
       action.onDone?.(this);
-      this.poll.push({
-        id: this.nextId.poll++,
-        object: action.object,
-        objectId: action.objectId,
-        objectName: action.objectName,
-        action: action.type,
-        added: new Date(action.dueAt),
-      });
+      this.pushPoll(action);
     }
+    for (const hook of this.tickHooks) hook(this, now);
     for (const d of this.domains.values()) {
       if (d.status === "registered" && d.exDate && d.exDate.getTime() <= now) d.status = "expired";
       if (d.status === "booked" && d.bookedUntil && d.bookedUntil.getTime() <= now)
         d.status = "bookedExpired";
     }
+  }
+
+  private pushPoll(action: SandboxAction): void {
+    this.poll.push({
+      id: this.nextId.poll++,
+      object: action.object,
+      objectId: action.objectId,
+      objectName: action.objectName,
+      action: action.type,
+      added: new Date(action.dueAt),
+    });
   }
 
   /** Sum of all charges (grosze). */

@@ -85,6 +85,17 @@ export type HrdApi = {
   };
 };
 
+/** Operations that return one page of ids or names after a cursor (what `iterate` walks). */
+export type ListOperationName = {
+  [N in OperationName]: Op<N> extends { cursor?: infer C }
+    ? OutputOf<Op<N>> extends (string | number)[]
+      ? N extends `${string}/${string}${"list" | "List"}`
+        ? N
+        : never
+      : never
+    : never;
+}[OperationName];
+
 /** Terminal action statuses (HRD's values are free strings; these cover HRD's and the sandbox's). */
 const ACTION_DONE = new Set(["done", "completed", "ok", "success", "finished"]);
 const ACTION_FAILED = new Set(["failed", "error", "cancelled", "canceled", "rejected"]);
@@ -201,22 +212,26 @@ export class HrdClient {
   }
 
   /**
-   * Every item of a cursor-paged list (`user/list`, `domain/list`, `action/list`), page after page.
+   * Every item of a cursor-paged list (`domain/list`, `user/list`, `action/list`, `domain/hostList`,
+   * `domain/futureList`, `cert/list`, …), page after page. `input` carries the list's other
+   * filters (e.g. `{ userId }` of `partner/contactList`).
    * @example
    * ```ts
    * for await (const name of client.iterate("domain/list")) console.log(name);
    * ```
    */
-  async *iterate<N extends "user/list" | "domain/list" | "action/list">(
+  async *iterate<N extends ListOperationName>(
     name: N,
+    input: Omit<NonNullable<InputOf<Op<N>>>, "lastId" | "lastName"> = {} as never,
     options: CallOptions = {},
   ): AsyncGenerator<OutputOf<Op<N>>[number]> {
-    const cursorKey = name === "domain/list" ? "lastName" : "lastId";
+    const cursorKey = getOperation(name)?.cursor;
+    if (!cursorKey) throw new TypeError(`${name} is not a cursor-paged list`);
     let cursor: string | number | undefined;
     for (;;) {
       const page = (await this.call(
         name,
-        (cursor === undefined ? {} : { [cursorKey]: cursor }) as never,
+        (cursor === undefined ? { ...input } : { ...input, [cursorKey]: cursor }) as never,
         options,
       )) as (string | number)[];
       if (page.length === 0) return;

@@ -5,7 +5,24 @@
  */
 import { operations, sessionOperations } from "@hrdkit/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMPANY, NS, PERSON, sandboxAndClient } from "./support/fixtures.js";
+import { certScenario } from "./scenarios/cert.js";
+import type { ScenarioContext } from "./scenarios/context.js";
+import { coreScenario } from "./scenarios/core.js";
+import { dnsScenario } from "./scenarios/dns.js";
+import { futureScenario } from "./scenarios/future.js";
+import { partnerScenario } from "./scenarios/partner.js";
+import { transferScenario } from "./scenarios/transfer.js";
+import { sandboxAndClient } from "./support/fixtures.js";
+
+const SCENARIOS = [
+  coreScenario,
+  transferScenario,
+  dnsScenario,
+  futureScenario,
+  certScenario,
+  partnerScenario,
+];
+
 import { validateRequests, validateResponses } from "./support/xsd.js";
 
 describe("conformance with HRD's schemas", () => {
@@ -13,71 +30,9 @@ describe("conformance with HRD's schemas", () => {
 
   beforeAll(async () => {
     env = await sandboxAndClient({ recordTraffic: true, checkNamesPerFrame: 3, tokenTtlMs: 60_000 });
-    const c = env.client;
-    await c.partner.getBalance();
-    await c.partner.getPricings();
-    await c.partner.getPricingsList();
-    await c.partner.getPricingInfo({ name: "d_pl" });
-    await c.partner.getPricingInfo({ name: "d_brak" }).catch(() => undefined); // error reply
-    const { id: person } = await c.user.create({ ...PERSON, fax: "+48 22 100 32 49" });
-    const { id: company } = await c.user.create(COMPANY);
-    await c.user.update({
-      id: person,
-      mobilePhone: "+48 600 000 001",
-      street: "ul. Długa 5",
-      postcode: "00-238",
-      city: "Warszawa",
-      country: "PL",
-    });
-    await c.user.info({ id: company });
-    await c.user.list();
-    await c.user.list({ lastId: person });
-    await c.domain.check({
-      names: ["a-wolna.pl", "hrd.pl", "żółw.com.pl", "tylko-b.pl", "c.nieznane", "d.eu", "e.com"],
-    });
-    const created = await c.domain.create({
-      name: "zgodnosc.pl",
-      user: person,
-      period: { value: 2, unit: "y" },
-      privacy: true,
-      ns: [
-        { name: "ns1.zgodnosc.pl", ipv4: ["192.0.2.10", "192.0.2.11"], ipv6: ["2001:db8::10"] },
-        "ns2.hrd.pl",
-      ],
-    });
-    await c.domain.create({ name: "grupa.com.pl", user: company, ns: { group: 7 } });
-    await c.domain.create({
-      name: "francja.fr",
-      user: company,
-      ns: NS,
-      additionalData: { fr: { registrantType: "organization" } },
-    });
-    await c.waitForAction(created.actionId, { intervalMs: 5 });
-    const booked = await c.domain.book({ name: "rezerwacja-zgodnosc.pl", user: person });
-    await c.waitForAction(booked.actionId, { intervalMs: 5 });
-    const info = await c.domain.info({ name: "zgodnosc.pl" });
-    await c.domain.info({ name: "grupa.com.pl" });
-    await c.domain.info({ name: "rezerwacja-zgodnosc.pl" });
-    await c.domain.renew({ name: "zgodnosc.pl", currentExpirationDate: info.exDate!, period: 1 });
-    await c.domain
-      .renew({ name: "zgodnosc.pl", currentExpirationDate: new Date("2001-01-01T12:00:00Z") })
-      .catch(() => undefined);
-    await c.domain.update({ name: "zgodnosc.pl", ns: { group: 3 } });
-    await c.domain.update({ name: "zgodnosc.pl" });
-    await c.domain.list();
-    await c.domain.list({ lastName: "grupa.com.pl" });
-    const [first] = await c.action.list();
-    await c.action.list({ lastId: first! });
-    await c.action.info({ id: first! });
-    const msg = await c.poll.get();
-    await c.poll.ack({ id: msg!.id });
-    while (await c.poll.get().then((m) => (m ? c.poll.ack({ id: m.id }).then(() => true) : false))) {
-      // drain the queue so that the empty poll reply is exercised too
-    }
-    // Token resume on a new connection.
-    env.sandbox.dropConnections();
-    await new Promise((r) => setTimeout(r, 20));
-    await c.partner.getBalance();
+    const ctx: ScenarioContext = { client: env.client, sandbox: env.sandbox, person: 0, company: 0 };
+    // Each area of the API has its own scenario file; the core one runs first and makes the accounts.
+    for (const scenario of SCENARIOS) await scenario(ctx);
   });
   afterAll(() => env.close());
 

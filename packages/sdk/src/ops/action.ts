@@ -21,6 +21,7 @@ export const actionInfo = defineOp({
 
 export const actionList = defineOp({
   name: "action/list",
+  cursor: "lastId",
   effect: "read",
   summary: "One page of action ids after `lastId` (use `client.iterate` for all).",
   input: z

@@ -39,6 +39,8 @@ export interface Operation<Name extends string = string, In = unknown, Out = unk
   readonly subject?: (wire: XmlTree) => Record<string, string | number>;
   /** For billable calls: how to find out what happened after an unknown outcome. */
   readonly reconcile?: string;
+  /** For cursor-paged lists: the request field that takes the last item of the previous page. */
+  readonly cursor?: "lastId" | "lastName";
 }
 
 export type AnyOperation = Operation<string, unknown, unknown>;
@@ -61,6 +63,7 @@ export function defineOp<
   subject?: Operation["subject"];
   reconcile?: string;
   idempotent?: boolean;
+  cursor?: "lastId" | "lastName";
 }): Operation<Name, z.input<S>, z.output<R>> {
   const [module, method] = spec.name.split("/");
   return {

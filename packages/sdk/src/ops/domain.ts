@@ -264,6 +264,7 @@ export const domainUpdate = defineOp({
 
 export const domainList = defineOp({
   name: "domain/list",
+  cursor: "lastName",
   effect: "read",
   summary: "One page of domain names after `lastName` (use `client.iterate` for all).",
   input: z

@@ -14,7 +14,12 @@ import {
   domainRenew,
   domainUpdate,
 } from "./domain.js";
-import { getBalance, getPricingInfo, getPricings, getPricingsList } from "./partner.js";
+import { certOperations } from "./cert.js";
+import { domainDnsOperations } from "./domain-dns.js";
+import { domainTransferOperations } from "./domain-transfer.js";
+import { futureOperations } from "./future.js";
+import { newsOperations } from "./news.js";
+import { getBalance, getPricingInfo, getPricings, getPricingsList, partnerOperations } from "./partner.js";
 import { login, token } from "./session.js";
 import { userCreate, userInfo, userList, userUpdate } from "./user.js";
 
@@ -38,6 +43,12 @@ export const operations = {
   "action/list": actionList,
   "poll/get": pollGet,
   "poll/ack": pollAck,
+  ...partnerOperations,
+  ...domainTransferOperations,
+  ...domainDnsOperations,
+  ...futureOperations,
+  ...certOperations,
+  ...newsOperations,
 } as const;
 
 /** Session operations, sent by the transport itself. */

