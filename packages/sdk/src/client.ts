@@ -87,11 +87,9 @@ export type HrdApi = {
 
 /** Operations that return one page of ids or names after a cursor (what `iterate` walks). */
 export type ListOperationName = {
-  [N in OperationName]: Op<N> extends { cursor?: infer C }
-    ? OutputOf<Op<N>> extends (string | number)[]
-      ? N extends `${string}/${string}${"list" | "List"}`
-        ? N
-        : never
+  [N in OperationName]: OutputOf<Op<N>> extends (string | number)[]
+    ? N extends `${string}/${string}${"list" | "List"}`
+      ? N
       : never
     : never;
 }[OperationName];

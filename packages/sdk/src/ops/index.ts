@@ -4,6 +4,7 @@
  * conformance tests are all derived from this one object — adding an operation is adding a line.
  */
 import { actionInfo, actionList, pollAck, pollGet } from "./action.js";
+import { certOperations } from "./cert.js";
 import type { AnyOperation } from "./define.js";
 import {
   domainBook,
@@ -14,7 +15,6 @@ import {
   domainRenew,
   domainUpdate,
 } from "./domain.js";
-import { certOperations } from "./cert.js";
 import { domainDnsOperations } from "./domain-dns.js";
 import { domainTransferOperations } from "./domain-transfer.js";
 import { futureOperations } from "./future.js";
