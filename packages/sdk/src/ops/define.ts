@@ -41,6 +41,8 @@ export interface Operation<Name extends string = string, In = unknown, Out = unk
   readonly reconcile?: string;
   /** For cursor-paged lists: the request field that takes the last item of the previous page. */
   readonly cursor?: "lastId" | "lastName";
+  /** A short, runnable call for the docs (`await hrd.domain.check({ names: ["example.pl"] })`). */
+  readonly example?: string;
 }
 
 export type AnyOperation = Operation<string, unknown, unknown>;
@@ -64,6 +66,7 @@ export function defineOp<
   reconcile?: string;
   idempotent?: boolean;
   cursor?: "lastId" | "lastName";
+  example?: string;
 }): Operation<Name, z.input<S>, z.output<R>> {
   const [module, method] = spec.name.split("/");
   return {
