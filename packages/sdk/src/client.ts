@@ -13,8 +13,16 @@ import {
 } from "./errors.js";
 import { type AnyOperation, type InputOf, type OutputOf, requestBody } from "./ops/define.js";
 import { getOperation, type OperationName, type Operations, operations } from "./ops/index.js";
+import {
+  type EnsureOptions,
+  type EnsureRegisteredResult,
+  type EnsureRenewedResult,
+  ensureDomainRegistered,
+  ensureDomainRenewed,
+} from "./reconcile.js";
 import { shouldRetry } from "./retry.js";
 import { HrdConnection, type TlsOptions } from "./transport/connection.js";
+import { RateLimiter } from "./transport/limiter.js";
 import { ConnectionPool } from "./transport/pool.js";
 import { redactXml } from "./util/redact.js";
 import { apiDocument, type ParsedNode, parseApiDocument, pick, type XmlTree } from "./wire/xml.js";
@@ -33,8 +41,18 @@ export interface HrdClientOptions extends TlsOptions {
   host?: string;
   /** Default 9999. */
   port?: number;
-  /** Connections opened at most at once (each carries one request at a time). Default 2. */
+  /**
+   * Connections opened at most at once (each carries one request at a time): the client's limit
+   * on concurrency towards HRD. Default 2.
+   */
   poolSize?: number;
+  /**
+   * Requests per second at most (a token bucket with a burst of the same size): bulk jobs queue
+   * instead of flooding HRD. Default: no limit. Retries count too; logins do not.
+   */
+  maxRequestsPerSecond?: number;
+  /** A limiter shared with other clients of the same login (overrides `maxRequestsPerSecond`). */
+  limiter?: RateLimiter;
   /** Per-attempt timeout of a call, ms. Default 30 000. */
   timeoutMs?: number;
   /** Timeout of connecting and logging in, ms. Default 10 000. */
@@ -59,6 +77,8 @@ export interface CallOptions {
   /** Overrides the client's per-attempt timeout. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Overrides the client's retry count for this call (reads and idempotent writes only). */
+  retries?: number;
 }
 
 /** Options of {@link HrdClient.waitForAction}. */
@@ -114,6 +134,8 @@ export type ActionResult = OutputOf<Operations["action/info"]> & { id: number; o
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below declares the per-module methods the constructor installs from the registry
 export class HrdClient {
   private readonly pool: ConnectionPool;
+  private readonly limiter?: RateLimiter;
+  private readonly ownsLimiter: boolean;
   private readonly session: { token?: string } = {};
   private readonly opts: Required<
     Pick<HrdClientOptions, "host" | "port" | "timeoutMs" | "connectTimeoutMs" | "retries" | "retryMinDelayMs">
@@ -126,7 +148,17 @@ export class HrdClient {
     if (!options.apiKey || !/^(?:[0-9a-fA-F]{2})+$/.test(options.apiKey)) {
       missing.push({ path: "apiKey", message: "must be the hex API key from HRD's purchase panel" });
     }
+    const rate = options.maxRequestsPerSecond;
+    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+      missing.push({ path: "maxRequestsPerSecond", message: "must be a positive number" });
+    }
+    const poolSize = options.poolSize ?? 2;
+    if (!Number.isInteger(poolSize) || poolSize < 1) {
+      missing.push({ path: "poolSize", message: "must be a positive integer" });
+    }
     if (missing.length) throw new HrdValidationError("HrdClient options", missing);
+    this.limiter = options.limiter ?? (rate ? new RateLimiter({ perSecond: rate }) : undefined);
+    this.ownsLimiter = !options.limiter && this.limiter !== undefined;
     this.opts = {
       host: options.host ?? DEFAULT_HOST,
       port: options.port ?? DEFAULT_PORT,
@@ -135,7 +167,7 @@ export class HrdClient {
       retries: options.retries ?? 3,
       retryMinDelayMs: options.retryMinDelayMs ?? 200,
     };
-    this.pool = new ConnectionPool(options.poolSize ?? 2, (signal) => this.connect(signal));
+    this.pool = new ConnectionPool(poolSize, (signal) => this.connect(signal));
     for (const name of Object.keys(operations)) {
       const [module, method] = name.split("/") as [string, string];
       const self = this as unknown as Record<string, Record<string, unknown>>;
@@ -159,6 +191,20 @@ export class HrdClient {
     return this.pool.openConnections;
   }
 
+  /**
+   * Checks input as `call` would, without sending anything: returns the request's wire tree, or
+   * throws HrdValidationError naming every bad field.
+   * @example
+   * ```ts
+   * hrd.validate("domain/create", { name: "żółw.pl", user: 12, ns: ["ns1.hrd.pl", "ns2.hrd.pl"] });
+   * ```
+   */
+  validate<N extends OperationName>(name: N, input: InputOf<Op<N>>): XmlTree | null {
+    const op = getOperation(name);
+    if (!op) throw new TypeError(`unknown operation ${name}`);
+    return validateInput(op, input);
+  }
+
   /** Calls one operation by name. The typed methods (`client.domain.check`) call this. */
   async call<N extends OperationName>(
     name: N,
@@ -170,8 +216,9 @@ export class HrdClient {
     const wire = validateInput(op, input);
     const xml = Buffer.from(apiDocument(requestBody(op.name, wire)));
     const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
-    const attempt = () =>
-      this.pool.use(async (conn) => {
+    const attempt = async () => {
+      await this.limiter?.take(options.signal);
+      return this.pool.use(async (conn) => {
         // Parsed once, here: a split reply (domain/check) is judged complete on all frames so far.
         const parsed: ParsedApi[] = [];
         await conn.exchange(xml, {
@@ -187,9 +234,10 @@ export class HrdClient {
         });
         return interpret(op, parsed);
       }, options.signal);
+    };
     try {
       return (await pRetry(attempt, {
-        retries: this.opts.retries,
+        retries: options.retries ?? this.opts.retries,
         minTimeout: this.opts.retryMinDelayMs,
         factor: 2,
         randomize: true,
@@ -266,8 +314,39 @@ export class HrdClient {
     }
   }
 
+  /**
+   * Makes sure a domain is registered to an account: looks first, buys only if it is not there,
+   * resolves an unknown outcome by reading state. See {@link ensureDomainRegistered}.
+   * @example
+   * ```ts
+   * const r = await hrd.ensureDomainRegistered({ name: "sklep.pl", user: 1234, ns: ["ns1.hrd.pl", "ns2.hrd.pl"] });
+   * if (r.outcome === "alreadyRegistered") console.log("nothing bought");
+   * ```
+   */
+  ensureDomainRegistered(
+    input: InputOf<Op<"domain/create">>,
+    options?: EnsureOptions,
+  ): Promise<EnsureRegisteredResult> {
+    return ensureDomainRegistered(this, input, options);
+  }
+
+  /**
+   * Makes sure a domain is renewed past `currentExpirationDate`, never twice. See {@link ensureDomainRenewed}.
+   * @example
+   * ```ts
+   * await hrd.ensureDomainRenewed({ name: "sklep.pl", currentExpirationDate: "2027-03-01", period: 1 });
+   * ```
+   */
+  ensureDomainRenewed(
+    input: InputOf<Op<"domain/renew">>,
+    options?: EnsureOptions,
+  ): Promise<EnsureRenewedResult> {
+    return ensureDomainRenewed(this, input, options);
+  }
+
   /** Closes every connection. */
   async close(): Promise<void> {
+    if (this.ownsLimiter) this.limiter?.close();
     this.pool.close();
   }
 

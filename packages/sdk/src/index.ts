@@ -27,8 +27,17 @@ export {
   operations,
   sessionOperations,
 } from "./ops/index.js";
+export {
+  type EnsureOptions,
+  type EnsureRegisteredResult,
+  type EnsureRenewedResult,
+  ensureDomainRegistered,
+  ensureDomainRenewed,
+  findDomain,
+} from "./reconcile.js";
 export { shouldRetry } from "./retry.js";
 export type { TlsOptions } from "./transport/connection.js";
+export { RateLimiter, type RateLimiterOptions } from "./transport/limiter.js";
 export { toAsciiDomain, toUnicodeDomain } from "./util/idn.js";
 export { isValidNip, isValidPesel, normalizeNip } from "./util/ids.js";
 export { normalizePhone } from "./util/phone.js";

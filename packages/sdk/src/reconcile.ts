@@ -1,0 +1,181 @@
+/**
+ * "Make sure" calls: the reconciliation a careful integrator writes by hand after an
+ * outcome-unknown error, done once, here. Each looks at HRD's state first, buys only what is not
+ * there, and when a purchase ends with an unknown outcome (the connection broke after the request
+ * left) reads the state again to learn whether it was applied — never resending blindly.
+ */
+import type { HrdClient } from "./client.js";
+import { HrdApiError, HrdError, HrdOutcomeUnknownError } from "./errors.js";
+import type { InputOf, OutputOf } from "./ops/define.js";
+import type { Operations } from "./ops/index.js";
+
+type DomainInfo = OutputOf<Operations["domain/info"]>;
+
+export interface EnsureOptions {
+  /** Purchases attempted at most, counting the ones whose outcome stayed unknown. Default 4. */
+  maxAttempts?: number;
+  /** Retries of each state read (reads are safe to repeat). Default 8. */
+  readRetries?: number;
+  signal?: AbortSignal;
+}
+
+export interface EnsureRegisteredResult {
+  /**
+   * `registered`: this call bought it (possibly on a request whose reply was lost — `actionId` is
+   * then unknown). `alreadyRegistered`: it was in the account before this call; nothing was bought.
+   */
+  outcome: "registered" | "alreadyRegistered";
+  /** The registration's action id, when the reply carrying it arrived. */
+  actionId?: number;
+  /** The domain as HRD shows it after the call (absent only if that last read failed). */
+  domain?: DomainInfo;
+  /** Purchase requests sent (0 when it was already there). */
+  attempts: number;
+}
+
+export interface EnsureRenewedResult {
+  /** `renewed`: this call renewed it. `alreadyRenewed`: its expiry was already past `currentExpirationDate`. */
+  outcome: "renewed" | "alreadyRenewed";
+  actionId?: number;
+  domain?: DomainInfo;
+  attempts: number;
+}
+
+/** Statuses in which a name counts as bought for its account (registered or on its way there). */
+const HELD = new Set(["awaitingRegistration", "registered", "ordered", "expired", "blocked"]);
+
+/** `domain/info`, or undefined when HRD answers that the name is not in the partner's account. */
+export async function findDomain(
+  client: HrdClient,
+  name: string,
+  options: EnsureOptions = {},
+): Promise<DomainInfo | undefined> {
+  try {
+    return await client.call(
+      "domain/info",
+      { name },
+      { retries: options.readRetries ?? 8, signal: options.signal },
+    );
+  } catch (err) {
+    // HRD refuses domain/info for names the partner does not manage: that refusal is the answer.
+    if (err instanceof HrdApiError) return undefined;
+    throw err;
+  }
+}
+
+function conflict(message: string, operation: string): HrdError {
+  return new HrdError(message, { code: "conflict", retryable: false, outcome: "not_sent", operation });
+}
+
+/**
+ * Makes sure `input.name` is registered to account `input.user`: looks first, registers only if it
+ * is not there, and resolves an unknown outcome by reading the domain again.
+ * Throws HrdValidationError (nothing sent) for bad input, an HrdError of code `conflict` when the
+ * name is in the partner's account under another registrant account, and HrdApiError when HRD
+ * refuses the registration (taken, no funds, …).
+ * @example
+ * ```ts
+ * const r = await hrd.ensureDomainRegistered({ name: "sklep.pl", user: 1234, ns: ["ns1.hrd.pl", "ns2.hrd.pl"] });
+ * console.log(r.outcome); // "registered" or "alreadyRegistered"
+ * ```
+ */
+export async function ensureDomainRegistered(
+  client: HrdClient,
+  input: InputOf<Operations["domain/create"]>,
+  options: EnsureOptions = {},
+): Promise<EnsureRegisteredResult> {
+  const wire = client.validate("domain/create", input) as { name: string; user: number };
+  const maxAttempts = options.maxAttempts ?? 4;
+  let attempts = 0;
+  let unknown: HrdOutcomeUnknownError | undefined;
+  for (;;) {
+    const found = await findDomain(client, wire.name, options);
+    if (
+      found &&
+      (found.status === "booked" || found.status === "awaitingBooking") &&
+      found.user === wire.user
+    ) {
+      // The account's own .pl reservation: registering it is what was asked.
+    } else if (found && HELD.has(found.status)) {
+      if (found.user !== undefined && found.user !== wire.user) {
+        throw conflict(
+          `${found.name} is in the partner's account under registrant account ${found.user}, not ${wire.user}`,
+          "domain/create",
+        );
+      }
+      return { outcome: attempts > 0 ? "registered" : "alreadyRegistered", domain: found, attempts };
+    }
+    if (attempts >= maxAttempts)
+      throw unknown ?? conflict(`${wire.name} could not be registered`, "domain/create");
+    attempts++;
+    try {
+      const { actionId } = await client.call("domain/create", input, { signal: options.signal });
+      const domain = await findDomain(client, wire.name, options).catch(() => undefined);
+      return { outcome: "registered", actionId, domain, attempts };
+    } catch (err) {
+      if (!(err instanceof HrdOutcomeUnknownError)) throw err;
+      unknown = err; // read the state again before anything else
+    }
+  }
+}
+
+/** Compares HRD dates (`YYYY-MM-DD…`) by their day. */
+function day(d: string | undefined): string {
+  return (d ?? "").slice(0, 10);
+}
+
+/**
+ * Makes sure a domain is renewed past `currentExpirationDate`: renews only while HRD still shows
+ * that expiry, and after an unknown outcome reads the domain (and its new actions) to learn
+ * whether the renewal was applied. HRD itself refuses a renewal whose `currentExpirationDate` is
+ * stale, so even a careless retry could not pay twice; this call never tries.
+ * @example
+ * ```ts
+ * const r = await hrd.ensureDomainRenewed({ name: "sklep.pl", currentExpirationDate: "2027-03-01", period: 1 });
+ * ```
+ */
+export async function ensureDomainRenewed(
+  client: HrdClient,
+  input: InputOf<Operations["domain/renew"]>,
+  options: EnsureOptions = {},
+): Promise<EnsureRenewedResult> {
+  const wire = client.validate("domain/renew", input) as { name: string; currentExpirationDate: string };
+  const maxAttempts = options.maxAttempts ?? 4;
+  let attempts = 0;
+  let before: Set<number> | undefined;
+  let unknown: HrdOutcomeUnknownError | undefined;
+  for (;;) {
+    const found = await findDomain(client, wire.name, options);
+    if (!found) throw conflict(`${wire.name} is not in the partner's account`, "domain/renew");
+    before ??= new Set(found.actions);
+    const current = day(found.exDate);
+    if (current > wire.currentExpirationDate) {
+      return { outcome: attempts > 0 ? "renewed" : "alreadyRenewed", domain: found, attempts };
+    }
+    if (attempts > 0) {
+      // Expiry not moved yet: a renewal HRD accepted may still be an action in progress.
+      for (const id of found.actions.filter((a) => !before!.has(a))) {
+        const action = await client.call("action/info", { id }, { retries: options.readRetries ?? 8 });
+        if (action.type === "renew" && action.status !== "failed") {
+          return { outcome: "renewed", actionId: id, domain: found, attempts };
+        }
+      }
+    }
+    if (current !== wire.currentExpirationDate) {
+      throw conflict(
+        `${wire.name} expires on ${current || "(no date)"}, not on ${wire.currentExpirationDate}`,
+        "domain/renew",
+      );
+    }
+    if (attempts >= maxAttempts) throw unknown!;
+    attempts++;
+    try {
+      const { actionId } = await client.call("domain/renew", input, { signal: options.signal });
+      const domain = await findDomain(client, wire.name, options).catch(() => undefined);
+      return { outcome: "renewed", actionId, domain, attempts };
+    } catch (err) {
+      if (!(err instanceof HrdOutcomeUnknownError)) throw err;
+      unknown = err;
+    }
+  }
+}
