@@ -344,6 +344,22 @@ export class HrdClient {
     return ensureDomainRenewed(this, input, options);
   }
 
+  /** What `console.log(client)` and `JSON.stringify(client)` show: never the password, key or token. */
+  toJSON(): Record<string, unknown> {
+    return {
+      host: this.opts.host,
+      port: this.opts.port,
+      login: this.options.login,
+      password: "[redacted]",
+      apiKey: "[redacted]",
+      openConnections: this.openConnections,
+    };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `HrdClient ${JSON.stringify(this.toJSON())}`;
+  }
+
   /** Closes every connection. */
   async close(): Promise<void> {
     if (this.ownsLimiter) this.limiter?.close();

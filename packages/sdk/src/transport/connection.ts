@@ -80,6 +80,21 @@ export class HrdConnection {
     return this.failure !== null || this.socket.destroyed;
   }
 
+  /** Logged or serialised, a connection shows where it goes, never its password, key or token. */
+  toJSON(): Record<string, unknown> {
+    return {
+      host: this.options.host,
+      port: this.options.port,
+      login: this.options.login,
+      sessionBy: this.sessionBy,
+      closed: this.closed,
+    };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `HrdConnection ${JSON.stringify(this.toJSON())}`;
+  }
+
   /** Connects, verifies TLS, and opens the session (token resume first when a token is cached). */
   static async open(options: ConnectionOptions, signal?: AbortSignal): Promise<HrdConnection> {
     const socket = await connectTls(options, signal);
