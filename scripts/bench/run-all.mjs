@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each reporting ratios against a baseline measured in the same run.
+import { benchBulkCheck } from "./bulk-check.mjs";
 import { benchHotPath } from "./hot-path.mjs";
 import { benchWire } from "./wire.mjs";
 
@@ -6,3 +7,5 @@ console.log("== wire: domain/check, SDK vs raw frame client ==");
 console.table(await benchWire());
 console.log("== hot path: client CPU per 100-name check, by step ==");
 console.table(benchHotPath());
+console.log("== bulk availability: 10 000 names in calls of 100, SDK checkMany vs raw ==");
+console.table(await benchBulkCheck());

@@ -1,5 +1,6 @@
 import pRetry from "p-retry";
 import type { z } from "zod";
+import { type CheckManyOptions, type CheckResult, checkMany } from "./bulk.js";
 import { loadCredentialsFromEnv } from "./env.js";
 import {
   type FieldIssue,
@@ -186,6 +187,11 @@ export class HrdClient {
     return new HrdClient({ ...loadCredentialsFromEnv(env), ...overrides } as HrdClientOptions);
   }
 
+  /** Connections this client opens at most. */
+  get poolSize(): number {
+    return this.pool.size;
+  }
+
   /** Connections open right now. */
   get openConnections(): number {
     return this.pool.openConnections;
@@ -312,6 +318,19 @@ export class HrdClient {
       }
       await sleep(interval, options.signal);
     }
+  }
+
+  /**
+   * Checks any number of names in calls of up to 100, through the pool, with progress. Every name
+   * is validated first (bad ones named, nothing sent); duplicates are checked once.
+   * @example
+   * ```ts
+   * const results = await hrd.checkMany(names, { onProgress: (done, total) => console.log(`${done}/${total}`) });
+   * const free = results.filter((r) => r.status === "available");
+   * ```
+   */
+  checkMany(names: readonly string[], options?: CheckManyOptions): Promise<CheckResult[]> {
+    return checkMany(this, names, options);
   }
 
   /**

@@ -1,3 +1,4 @@
+export { type CheckManyOptions, type CheckResult, checkMany } from "./bulk.js";
 export {
   type ActionResult,
   type CallOptions,

@@ -153,3 +153,36 @@ describe("rate limiter", () => {
     ).toThrow(/maxRequestsPerSecond.*poolSize|poolSize.*maxRequestsPerSecond/);
   });
 });
+
+describe("checkMany", () => {
+  it("checks a long list in calls of 100 through the pool, once per name, with progress", async () => {
+    const env = await sandboxAndClient({}, { poolSize: 3 });
+    try {
+      const names = Array.from({ length: 250 }, (_, i) => `masowo-${i}.pl`);
+      names.push("masowo-1.pl", "MASOWO-2.PL", "hrd.pl");
+      const progress: number[] = [];
+      const results = await env.client.checkMany(names, { onProgress: (done) => progress.push(done) });
+      expect(results).toHaveLength(251);
+      expect(env.sandbox.counts.get("domain/check")).toBe(3);
+      expect(progress.sort((a, b) => a - b).at(-1)).toBe(251);
+      expect(results.find((r) => r.name === "hrd.pl")?.status).toBe("taken");
+      expect(results.filter((r) => r.status === "available")).toHaveLength(250);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it("names every bad name and sends nothing", async () => {
+    const env = await sandboxAndClient();
+    try {
+      const err = await env.client
+        .checkMany(["dobra.pl", "zła nazwa", "x", "inna.pl"], { batchSize: 101 })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HrdValidationError);
+      expect((err as HrdValidationError).issues.map((i) => i.path)).toEqual(["batchSize", "names.1", "names.2"]);
+      expect(env.sandbox.counts.get("domain/check") ?? 0).toBe(0);
+    } finally {
+      await env.close();
+    }
+  });
+});
