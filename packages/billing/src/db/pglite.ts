@@ -1,0 +1,67 @@
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { type Db, ident, type QueryResult, type Row } from "./db.js";
+
+// Same value shapes as the pg driver: int8 → number, date → text, numeric → text.
+const parsers = {
+  20: (v: string) => Number(v),
+  1082: (v: string) => v,
+  1700: (v: string) => v,
+};
+
+type Queryable = Pick<PGlite, "query"> | Pick<Transaction, "query">;
+
+function runner(q: Queryable) {
+  return async <R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+    const r = await q.query<R>(sql, params as unknown[] | undefined);
+    return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+  };
+}
+
+let savepoints = 0;
+
+function txDb(tx: Transaction, schema: string): Db {
+  const query = runner(tx);
+  const self: Db = {
+    driver: "pglite",
+    schema,
+    query,
+    exec: async (sql) => {
+      await tx.exec(sql);
+    },
+    async transaction(fn) {
+      const name = `sp_${++savepoints}`;
+      await query(`SAVEPOINT ${name}`);
+      try {
+        const out = await fn(self);
+        await query(`RELEASE SAVEPOINT ${name}`);
+        return out;
+      } catch (err) {
+        await query(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw err;
+      }
+    },
+    close: async () => {},
+  };
+  return self;
+}
+
+/**
+ * PGlite is one session: its own lock serialises transactions, so concurrent callers queue
+ * rather than conflict (the reason no retry loop is needed here).
+ */
+export async function openPglite(dataDir: string | undefined, schema: string): Promise<Db> {
+  const lite = await PGlite.create(dataDir, { parsers });
+  await lite.exec(
+    `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}; SET search_path TO ${ident(schema)}, public;`,
+  );
+  return {
+    driver: "pglite",
+    schema,
+    query: runner(lite),
+    exec: async (sql) => {
+      await lite.exec(sql);
+    },
+    transaction: (fn) => lite.transaction((tx) => fn(txDb(tx, schema))),
+    close: () => lite.close(),
+  };
+}
