@@ -4,7 +4,7 @@ import { startSandbox } from "./server.js";
 const HELP = `hrdkit-sandbox — a stateful HRD.pl API v2 simulator on the real wire (TLS, signed XML frames)
 
 Usage: hrdkit-sandbox [--port N] [--host H] [--login L] [--password P] [--api-key HEX]
-                      [--balance GROSZE] [--action-delay MS] [--seed N]
+                      [--balance GROSZE] [--action-delay MS] [--seed N] [--admin-port N]
 
   --port         TCP port (0 = any free port; default 0)
   --host         address to listen on (default 127.0.0.1)
@@ -14,10 +14,12 @@ Usage: hrdkit-sandbox [--port N] [--host H] [--login L] [--password P] [--api-ke
   --balance      starting partner balance in grosze (default 1000000 = 10 000 zł)
   --action-delay how long actions take, ms of sandbox time (default 500)
   --seed         seed of random fault rules (default 1)
+  --admin-port   start the admin HTTP interface on 127.0.0.1 at this port (0 = any free port;
+                 default: off). Its bearer token is random, or HRD_SANDBOX_ADMIN_TOKEN
 
 When listening it prints one JSON line on stdout:
   {"event":"listening","host":…,"port":…,"login":…,"password":…,"apiKey":…,"ca":"-----BEGIN CERTIFICATE-----…"}
-and serves until SIGINT or SIGTERM.`;
+(plus "adminUrl" and "adminToken" with --admin-port) and serves until SIGINT or SIGTERM.`;
 
 function parseOrExit() {
   try {
@@ -37,6 +39,7 @@ const OPTIONS = {
   balance: { type: "string" },
   "action-delay": { type: "string" },
   seed: { type: "string" },
+  "admin-port": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -58,6 +61,7 @@ function intOption(name: string, raw: string | undefined): number | undefined {
 }
 
 const env = process.env;
+const adminPort = intOption("admin-port", values["admin-port"]);
 const sandbox = await startSandbox({
   port: intOption("port", values.port),
   host: values.host,
@@ -67,6 +71,8 @@ const sandbox = await startSandbox({
   balance: intOption("balance", values.balance),
   actionDelayMs: intOption("action-delay", values["action-delay"]),
   seed: intOption("seed", values.seed),
+  admin:
+    adminPort === undefined ? false : { port: adminPort, token: env.HRD_SANDBOX_ADMIN_TOKEN || undefined },
 }).catch((err: Error) => {
   process.stderr.write(`hrdkit-sandbox: ${err.message}\n`);
   process.exit(1);
@@ -81,6 +87,8 @@ process.stdout.write(
     password: sandbox.password,
     apiKey: sandbox.apiKey,
     ca: sandbox.ca,
+    adminUrl: sandbox.adminUrl,
+    adminToken: sandbox.adminToken,
   })}\n`,
 );
 

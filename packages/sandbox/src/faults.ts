@@ -80,6 +80,11 @@ export class Faults {
     return this.rules.map(({ fired: _f, ...r }) => r);
   }
 
+  /** The rules with how many times each has fired. */
+  stats(): (FaultRule & { fired: number })[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
   /** The faults that fire for this request (at most one rule of each kind). */
   pick(operation: string): Map<FaultKind, FaultRule> {
     const out = new Map<FaultKind, FaultRule>();

@@ -1,6 +1,8 @@
+export { type AdminOptions, type AdminServer, type AdminTarget, startAdmin } from "./admin.js";
 export { addPeriod, hrdDate, hrdDateTime, SandboxClock } from "./clock.js";
 export { type FaultKind, type FaultRule, Faults, seededRandom } from "./faults.js";
 export { availability, handlers, MESSAGES, SandboxRefusal } from "./handlers/index.js";
+export { addNews, DEFAULT_PARTNER_KEYS, type NewNews } from "./handlers/partner.js";
 export { DEFAULT_PRICES, isPlFamily, PRICE_LABELS, serviceCode, type TldPrice } from "./pricing.js";
 export { type Sandbox, type SandboxOptions, startSandbox, type TrafficEntry } from "./server.js";
 export {
@@ -10,6 +12,7 @@ export {
   type PollMessage,
   type SandboxAction,
   type SandboxDomain,
+  type SandboxNews,
   SandboxState,
   type SandboxUser,
 } from "./state.js";

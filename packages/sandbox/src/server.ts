@@ -11,9 +11,11 @@ import {
   parseApiDocument,
   type XmlTree,
 } from "@hrdkit/sdk";
+import { type AdminOptions, startAdmin } from "./admin.js";
 import { SandboxClock } from "./clock.js";
 import { type FaultRule, Faults } from "./faults.js";
 import { handlers, MESSAGES, SandboxRefusal } from "./handlers/index.js";
+import { seedPartnerDefaults } from "./handlers/partner.js";
 import { SandboxState, type StateOptions } from "./state.js";
 import { makeSelfSignedCert, type TlsMaterial } from "./tls-cert.js";
 
@@ -40,6 +42,11 @@ export interface SandboxOptions extends Omit<StateOptions, "clock"> {
   tokenTtlMs?: number;
   /** Split `domain/check` replies over frames of this many names (HRD may split them). */
   checkNamesPerFrame?: number;
+  /**
+   * The admin HTTP interface (JSON, bearer token, 127.0.0.1) for tests in other processes:
+   * `true` or options to start it. Default off. See docs/guide/sandbox-admin.en.md.
+   */
+  admin?: AdminOptions | boolean;
 }
 
 export interface TrafficEntry {
@@ -77,6 +84,10 @@ export interface Sandbox {
   };
   /** Drops every open connection (a network failure seen from the clients). */
   dropConnections: () => void;
+  /** Base URL of the admin HTTP interface, when the `admin` option started it. */
+  adminUrl?: string;
+  /** The bearer token the admin interface requires, when started. */
+  adminToken?: string;
   close: () => Promise<void>;
 }
 
@@ -84,6 +95,8 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = new SandboxClock(options.startAt);
   const state = new SandboxState({ ...options, clock });
+  // Partner settings and HRD's technical notices exist from the start, as on a real account.
+  seedPartnerDefaults(state);
   if (options.checkNamesPerFrame) state.checkNamesPerFrame = options.checkNamesPerFrame;
   const faults = new Faults(options.seed ?? 1);
   const login = options.login ?? "hrdkit";
@@ -246,7 +259,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
 
-  return {
+  const sandbox: Sandbox = {
     host,
     port,
     login,
@@ -277,6 +290,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         server.close(() => resolve());
       }),
   };
+  if (options.admin) {
+    const admin = await startAdmin(sandbox, options.admin === true ? {} : options.admin).catch(
+      async (err: unknown) => {
+        await sandbox.close();
+        throw err;
+      },
+    );
+    const closeApi = sandbox.close;
+    sandbox.adminUrl = admin.url;
+    sandbox.adminToken = admin.token;
+    sandbox.close = async () => {
+      await Promise.all([admin.close(), closeApi()]);
+    };
+  }
+  return sandbox;
 }
 
 export type { FaultRule };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOp } from "./define.js";
-import { list, obj, outAmount, outText, str } from "./fields.js";
+import { list, obj, outAmount, outEmpty, outText, str } from "./fields.js";
 
 const none = z
   .object({})
@@ -53,5 +53,33 @@ export const getPricingInfo = defineOp({
   responsePath: ["partner", "pricing"],
 });
 
-/** partner/resendTradeMail, getKeys, setKey and contact* (spread into the registry in index.ts). */
-export const partnerOperations = {} as const;
+export const getKeys = defineOp({
+  name: "partner/getKeys",
+  effect: "read",
+  summary: "The partner's settings: `keys` by name, plus the raw `entries` in HRD's order.",
+  input: none,
+  output: obj({ entry: list(z.object({ key: outText, value: outText })) }).transform((r) => {
+    const entries: { key: string; value: string }[] = r.entry.map((e) => ({ key: e.key, value: e.value }));
+    // Own data properties only (Object.fromEntries), so a key named like an Object method is safe.
+    const keys: Record<string, string> = Object.fromEntries(entries.map((e) => [e.key, e.value]));
+    return { keys, entries };
+  }),
+  example: "const { keys } = await hrd.partner.getKeys();",
+});
+
+export const setKey = defineOp({
+  name: "partner/setKey",
+  effect: "write",
+  summary: "Set one partner setting (`key` and `value`, 1–255 characters each).",
+  input: z
+    .object({ key: str(1, 255), value: str(1, 255) })
+    .transform((v) => ({ key: v.key, value: v.value })),
+  output: outEmpty,
+  example: 'await hrd.partner.setKey({ key: "notificationEmail", value: "admin@example.pl" });',
+});
+
+/** partner/getKeys and setKey (spread into the registry in index.ts; resendTradeMail sits with the trades). */
+export const partnerOperations = {
+  "partner/getKeys": getKeys,
+  "partner/setKey": setKey,
+} as const;
