@@ -9,8 +9,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { DOMAIN_NAME_PATTERN, formatAmount, toAsciiDomain, toUnicodeDomain } from "@hrdkit/sdk";
 import type { FaultKind, FaultRule } from "./faults.js";
-import { availability } from "./handlers/common.js";
+import { availability, SandboxRefusal } from "./handlers/common.js";
 import { addNews, seedPartnerDefaults } from "./handlers/partner.js";
+import { acceptTrade } from "./handlers/transfer.js";
 import type { Sandbox } from "./server.js";
 import type { LedgerEntry, SandboxDomain } from "./state.js";
 
@@ -363,6 +364,41 @@ export async function startAdmin(target: AdminTarget, options: AdminOptions = {}
         // Registered elsewhere, so a check answers "taken".
         state.taken.add(name!);
         return { name: name!, registrantEmail };
+      },
+    },
+    "/trades/accept": {
+      // What the assignor's or assignee's click on HRD's acceptance e-mail does.
+      POST: ({ body }) => {
+        const issues = unknownFields(body, ["id", "side", "ip"]);
+        if (!Number.isInteger(body.id)) issues.push({ field: "id", message: "must be a trade (action) id" });
+        if (body.side !== "assignor" && body.side !== "assignee") {
+          issues.push({ field: "side", message: 'must be "assignor" or "assignee"' });
+        }
+        if (
+          body.ip !== undefined &&
+          (typeof body.ip !== "string" || !/^\d{1,3}(\.\d{1,3}){3}$/.test(body.ip))
+        ) {
+          issues.push({ field: "ip", message: "must be an IPv4 address" });
+        }
+        if (issues.length) throw invalid(issues);
+        state.tick();
+        try {
+          const t = acceptTrade(
+            state,
+            body.id as number,
+            body.side as "assignor",
+            body.ip as string | undefined,
+          );
+          return {
+            id: t.id,
+            status: t.status,
+            assignorAccepted: t.assignorAccepted,
+            assigneeAccepted: t.assigneeAccepted,
+          };
+        } catch (err) {
+          if (err instanceof SandboxRefusal) throw new AdminError(409, err.message);
+          throw err;
+        }
       },
     },
     "/connections/drop": {

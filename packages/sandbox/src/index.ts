@@ -17,3 +17,4 @@ export {
   type SandboxUser,
 } from "./state.js";
 export { makeSelfSignedCert, type TlsMaterial } from "./tls-cert.js";
+export { acceptTrade, TRANSFER_MESSAGES, validAuthInfo } from "./handlers/transfer.js";

@@ -51,6 +51,8 @@ export interface SandboxDomain {
   authInfo?: string;
   /** Trade (cesja) code of the domain, `domain/tradeGetPw`. */
   tradePw?: string;
+  /** Internal-transfer code (between accounts of the same partner), `domain/tradeInnerGetPw`. */
+  innerPw?: string;
   /** Tech contact (partner contact id), `domain/contactSet`. */
   techContact?: number;
   /** DS records, `domain/dnssecAdd`. */
@@ -101,6 +103,9 @@ export interface SandboxTransfer {
   crDate: Date;
   assignorId?: number;
   status: TransferStatus;
+  /** Sandbox: the period ordered, and the price (grosze) charged when the transfer completes. */
+  period?: { value: number; unit: "y" | "m" | "d" };
+  price?: number;
 }
 
 export type TradeStatus = "pending" | "confirmed" | "cancelled" | "failed" | "completed";
@@ -123,6 +128,19 @@ export interface SandboxTrade {
   assigneeIP?: string;
   assignorEmail?: string;
   assigneeEmail?: string;
+  /** Sandbox: `cesja` (code from tradeGetPw) or `inner` (internal transfer, code from tradeInnerGetPw). */
+  kind?: "cesja" | "inner";
+  /** Sandbox: the fee (grosze) held while the trade runs and charged when it completes. */
+  price?: number;
+  /** Sandbox: deadline of a cesja (`exDate` of tradeStatus); past it a pending trade fails. */
+  exDate?: Date;
+  /** Sandbox: when the payer confirmed (`tradePayerConfirm`). */
+  payerConfirmedDate?: Date;
+  /** Sandbox: who cancelled the trade, and from which address. */
+  cancelledBy?: "assignor" | "assignee" | "partner";
+  cancelIP?: string;
+  /** Sandbox: acceptance e-mails sent again by `partner/resendTradeMail`, per side. */
+  mailsResent?: { assignor: number; assignee: number };
 }
 
 /** A .pl domain option (NASK "future"). */
@@ -149,6 +167,12 @@ export interface SandboxCert {
   exDate?: Date;
   /** PEM, once issued. */
   certificate?: string;
+  /** Sandbox: when the approver "clicks" the approval e-mail (sandbox time); issued then. */
+  approveAt?: Date;
+  /** Sandbox: the order or renewal action that must complete (be charged) before issuance. */
+  actionId?: number;
+  /** Sandbox: PEM of the sandbox CA that signed `certificate` (to verify it in tests). */
+  caCertificate?: string;
 }
 
 /** A certificate admin contact (`cert/contactInfo`). */

@@ -134,6 +134,35 @@ describe("sandbox admin HTTP interface", () => {
     expect((await admin("GET", "/clock")).json.now).toBe("2026-01-02T03:04:05.000Z");
   });
 
+  it("accepts a cesja for either side, as the acceptance e-mails' links would", async () => {
+    const { id: assignor } = await client.user.create(PERSON);
+    const { id: assignee } = await client.user.create({ ...PERSON, email: "nowy@example.com" });
+    const { actionId } = await client.domain.create({ name: "cesja-admin.pl", user: assignor, ns: NS });
+    await admin("POST", "/clock/advance", { days: 2 });
+    expect((await client.action.info({ id: actionId })).status).toBe("done");
+    const { pw } = await client.domain.tradeGetPw({ name: "cesja-admin.pl" });
+    const trade = await client.domain.trade({ name: "cesja-admin.pl", user: assignee, pw });
+    const bad = await admin("POST", "/trades/accept", { id: "x", side: "both", ip: "::1" });
+    expect(bad.status).toBe(400);
+    expect(fields(bad.json)).toEqual(["id", "ip", "side"]);
+    const one = await admin("POST", "/trades/accept", {
+      id: trade.actionId,
+      side: "assignor",
+      ip: "203.0.113.7",
+    });
+    expect(one.json).toMatchObject({ status: "pending", assignorAccepted: true });
+    const both = await admin("POST", "/trades/accept", { id: trade.actionId, side: "assignee" });
+    expect(both.json.status).toBe("confirmed");
+    const status = await client.domain.tradeStatus({ id: trade.actionId });
+    expect(status).toMatchObject({
+      assignorAccepted: true,
+      assigneeAccepted: true,
+      assignorIP: "203.0.113.7",
+    });
+    const again = await admin("POST", "/trades/accept", { id: trade.actionId, side: "assignee" });
+    expect(again.status).toBe(409);
+  });
+
   it("adds a drop fault over HTTP: the SDK's read is retried and the fault's counter shows it fired", async () => {
     const added = await admin("POST", "/faults", {
       rule: { kind: "drop-before", operation: "domain/info", times: 1 },
@@ -148,7 +177,9 @@ describe("sandbox admin HTTP interface", () => {
     expect(sandbox.connections()).toBeGreaterThan(connections); // reconnected after the drop
     const faults = await admin("GET", "/faults");
     expect(faults.json.fired).toMatchObject({ "drop-before": 1, "drop-after": 0 });
-    expect(faults.json.rules).toEqual([{ kind: "drop-before", operation: "domain/info", times: 1, fired: 1 }]);
+    expect(faults.json.rules).toEqual([
+      { kind: "drop-before", operation: "domain/info", times: 1, fired: 1 },
+    ]);
     const cleared = await admin("DELETE", "/faults");
     expect(cleared.json.rules).toEqual([]);
     expect(sandbox.faults.list()).toEqual([]);

@@ -63,7 +63,7 @@ describe("secrets never appear in errors, logs or debug dumps", () => {
     secrets.add(sb.apiKey);
     for (const token of sb.state.tokens.keys()) secrets.add(token);
     for (const d of sb.state.domains.values()) {
-      for (const code of [d.authInfo, d.tradePw]) if (code) secrets.add(code);
+      for (const code of [d.authInfo, d.tradePw, d.innerPw]) if (code) secrets.add(code);
     }
     for (const f of sb.state.foreign.values()) secrets.add(f.authInfo);
   });

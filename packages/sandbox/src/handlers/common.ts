@@ -131,7 +131,7 @@ export function availability(
   if (!tldOf(name, state.prices) || first.startsWith("unknown-")) return "unknown";
   const d = state.domains.get(name);
   if (d && d.status !== "expired" && d.status !== "bookedExpired") return "taken";
-  if (state.taken.has(name) || first.startsWith("taken-")) return "taken";
+  if (state.taken.has(name) || state.foreign.has(name) || first.startsWith("taken-")) return "taken";
   if (isPlFamily(name) && first.startsWith("tylko-")) return "createOnly";
   return "available";
 }
