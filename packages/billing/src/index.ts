@@ -2,3 +2,36 @@ export type { Db, OpenDbOptions, QueryResult, Row, TransactionOptions } from "./
 export { type MigrationReport, migrate } from "./db/migrate.js";
 export { MIGRATIONS, type Migration } from "./db/migrations.js";
 export { openDb } from "./db/open.js";
+export {
+  add,
+  allocate,
+  CURRENCIES,
+  type Currency,
+  compare,
+  divideRoundHalfUp,
+  formatMoney,
+  type Money,
+  MoneyError,
+  money,
+  negate,
+  parseDecimal,
+  scale,
+  subtract,
+  sum,
+  times,
+  toDecimal,
+  zero,
+} from "./money/money.js";
+export {
+  computeVat,
+  grossOf,
+  netOf,
+  VAT_RATE_CODES,
+  VAT_RATES,
+  type VatBreakdown,
+  type VatLine,
+  type VatLineInput,
+  type VatRate,
+  type VatRateCode,
+  vatRate,
+} from "./money/vat.js";
