@@ -18,8 +18,10 @@ import {
   type EnsureOptions,
   type EnsureRegisteredResult,
   type EnsureRenewedResult,
+  type EnsureTransferResult,
   ensureDomainRegistered,
   ensureDomainRenewed,
+  ensureDomainTransferred,
 } from "./reconcile.js";
 import { shouldRetry } from "./retry.js";
 import { HrdConnection, type TlsOptions } from "./transport/connection.js";
@@ -361,6 +363,20 @@ export class HrdClient {
     options?: EnsureOptions,
   ): Promise<EnsureRenewedResult> {
     return ensureDomainRenewed(this, input, options);
+  }
+
+  /**
+   * Makes sure a transfer-in has been ordered, never twice. See {@link ensureDomainTransferred}.
+   * @example
+   * ```ts
+   * const t = await hrd.ensureDomainTransferred({ name: "example.pl", user: 1234, authInfo: code });
+   * ```
+   */
+  ensureDomainTransferred(
+    input: InputOf<Op<"domain/transfer">>,
+    options?: EnsureOptions,
+  ): Promise<EnsureTransferResult> {
+    return ensureDomainTransferred(this, input, options);
   }
 
   /** What `console.log(client)` and `JSON.stringify(client)` show: never the password, key or token. */

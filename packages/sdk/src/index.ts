@@ -13,6 +13,14 @@ export {
 export { loadCredentialsFromEnv } from "./env.js";
 export * from "./errors.js";
 export {
+  CERT_CONTACT_ROLES,
+  CERT_CONTACT_TITLES,
+  CERT_PRODUCTS,
+  CERT_WILDCARD_PRODUCTS,
+  type CertAdminContact,
+  type CertProduct,
+} from "./ops/cert.js";
+export {
   type AnyOperation,
   type Effect,
   type InputOf,
@@ -20,6 +28,17 @@ export {
   type OutputOf,
   requestBody,
 } from "./ops/define.js";
+export {
+  DNS_RECORD_TYPES,
+  type DnsRecordType,
+  REDIRECT_ACCOUNT,
+  REDIRECT_HOST,
+  type RrsetChange,
+  recordContent,
+  redirectOf,
+  rrsetName,
+  urlRedirect,
+} from "./ops/domain-dns.js";
 export { DOMAIN_NAME_PATTERN } from "./ops/fields.js";
 export {
   getOperation,
@@ -32,8 +51,10 @@ export {
   type EnsureOptions,
   type EnsureRegisteredResult,
   type EnsureRenewedResult,
+  type EnsureTransferResult,
   ensureDomainRegistered,
   ensureDomainRenewed,
+  ensureDomainTransferred,
   findDomain,
 } from "./reconcile.js";
 export { shouldRetry } from "./retry.js";

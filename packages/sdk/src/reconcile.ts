@@ -179,3 +179,63 @@ export async function ensureDomainRenewed(
     }
   }
 }
+
+export interface EnsureTransferResult {
+  /**
+   * `transferOrdered`: this call ordered the transfer (follow `actionId` or `domain/transferStatus`).
+   * `alreadyInAccount`: the name was in the account (transferred, or on its way) before this call.
+   */
+  outcome: "transferOrdered" | "alreadyInAccount";
+  actionId?: number;
+  domain?: DomainInfo;
+  attempts: number;
+}
+
+/**
+ * Makes sure a transfer-in of `input.name` to account `input.user` has been ordered: looks first,
+ * orders only if the name is not in the account, and after an unknown outcome reads the domain
+ * again (HRD shows a name whose transfer is running as `ordered`).
+ * @example
+ * ```ts
+ * const t = await hrd.ensureDomainTransferred({ name: "example.pl", user: 1234, authInfo: code });
+ * if (t.actionId) await hrd.waitForAction(t.actionId);
+ * ```
+ */
+export async function ensureDomainTransferred(
+  client: HrdClient,
+  input: InputOf<Operations["domain/transfer"]>,
+  options: EnsureOptions = {},
+): Promise<EnsureTransferResult> {
+  const wire = client.validate("domain/transfer", input) as { name: string; user: number };
+  const maxAttempts = options.maxAttempts ?? 4;
+  let attempts = 0;
+  let unknown: HrdOutcomeUnknownError | undefined;
+  for (;;) {
+    const found = await findDomain(client, wire.name, options);
+    if (found) {
+      if (found.user !== undefined && found.user !== wire.user) {
+        throw conflict(
+          `${found.name} is in the partner's account under registrant account ${found.user}, not ${wire.user}`,
+          "domain/transfer",
+        );
+      }
+      return {
+        outcome: attempts > 0 ? "transferOrdered" : "alreadyInAccount",
+        actionId: attempts > 0 ? found.actions.at(-1) : undefined,
+        domain: found,
+        attempts,
+      };
+    }
+    if (attempts >= maxAttempts)
+      throw unknown ?? conflict(`${wire.name} could not be transferred`, "domain/transfer");
+    attempts++;
+    try {
+      const { actionId } = await client.call("domain/transfer", input, { signal: options.signal });
+      const domain = await findDomain(client, wire.name, options).catch(() => undefined);
+      return { outcome: "transferOrdered", actionId, domain, attempts };
+    } catch (err) {
+      if (!(err instanceof HrdOutcomeUnknownError)) throw err;
+      unknown = err;
+    }
+  }
+}

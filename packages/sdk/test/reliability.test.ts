@@ -179,7 +179,11 @@ describe("checkMany", () => {
         .checkMany(["dobra.pl", "zła nazwa", "x", "inna.pl"], { batchSize: 101 })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HrdValidationError);
-      expect((err as HrdValidationError).issues.map((i) => i.path)).toEqual(["batchSize", "names.1", "names.2"]);
+      expect((err as HrdValidationError).issues.map((i) => i.path)).toEqual([
+        "batchSize",
+        "names.1",
+        "names.2",
+      ]);
       expect(env.sandbox.counts.get("domain/check") ?? 0).toBe(0);
     } finally {
       await env.close();

@@ -131,6 +131,9 @@ export function availability(
   if (!tldOf(name, state.prices) || first.startsWith("unknown-")) return "unknown";
   const d = state.domains.get(name);
   if (d && d.status !== "expired" && d.status !== "bookedExpired") return "taken";
+  // A live .pl option (NASK "future") keeps the name for its holder.
+  const option = state.futures.get(name);
+  if (option && option.status !== "expired") return "taken";
   if (state.taken.has(name) || state.foreign.has(name) || first.startsWith("taken-")) return "taken";
   if (isPlFamily(name) && first.startsWith("tylko-")) return "createOnly";
   return "available";

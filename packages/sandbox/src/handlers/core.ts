@@ -1,6 +1,6 @@
 import type { XmlTree } from "@hrdkit/sdk";
 import { hrdDate, hrdDateTime } from "../clock.js";
-import { isPlFamily, PRICE_LABELS, serviceCode } from "../pricing.js";
+import { extraPricings, isPlFamily, PRICE_LABELS, type ServicePricing, serviceCode } from "../pricing.js";
 import type { SandboxDomain, SandboxUser } from "../state.js";
 import {
   availability,
@@ -22,6 +22,7 @@ import {
   userOf,
   years,
 } from "./common.js";
+import { glueHostsOf, NO_NS_GROUP } from "./dns.js";
 
 // ------------------------------------------------------------------ handlers
 
@@ -32,23 +33,41 @@ const partner: Record<string, Handler> = {
   getPricings: (s) => ({
     partner: {
       pricings: {
-        pricing: [...s.prices.values()].map((p) => ({
-          name: serviceCode(p.tld),
-          price: pricesOf(p),
-        })),
+        pricing: [
+          ...[...s.prices.values()].map((p) => ({
+            name: serviceCode(p.tld),
+            price: pricesOf(p),
+          })),
+          // The .pl option (o_pl) and one code per certificate product (c_*): pricing.ts.
+          ...extraPricings().map((e) => ({ name: e.code, price: extraPricesOf(e) })),
+        ],
       },
     },
   }),
   getPricingsList: (s) => ({
-    partner: { pricings: { name: [...s.prices.values()].map((p) => serviceCode(p.tld)) } },
+    partner: {
+      pricings: {
+        name: [
+          ...[...s.prices.values()].map((p) => serviceCode(p.tld)),
+          ...extraPricings().map((e) => e.code),
+        ],
+      },
+    },
   }),
   getPricingInfo: (s, req) => {
     const code = text(req, "name")!;
     const p = [...s.prices.values()].find((x) => serviceCode(x.tld) === code);
-    if (!p) throw new SandboxRefusal(MESSAGES.noPricing);
-    return { partner: { pricing: { name: code, prices: { price: pricesOf(p) } } } };
+    const extra = p ? undefined : extraPricings().find((e) => e.code === code);
+    if (!p && !extra) throw new SandboxRefusal(MESSAGES.noPricing);
+    return {
+      partner: { pricing: { name: code, prices: { price: p ? pricesOf(p) : extraPricesOf(extra!) } } },
+    };
   },
 };
+
+function extraPricesOf(e: ServicePricing) {
+  return e.prices.map((x) => ({ name: x.name, value: x.value === null ? "(brak)" : money(x.value) }));
+}
 
 function pricesOf(p: ReturnType<typeof requirePrice>) {
   return (Object.keys(PRICE_LABELS) as (keyof typeof PRICE_LABELS)[]).map((k) => ({
@@ -149,7 +168,26 @@ const domain: Record<string, Handler> = {
           crDate: d.crDate ? hrdDateTime(d.crDate) : undefined,
           exDate: d.exDate ? hrdDateTime(d.exDate) : d.bookedUntil ? hrdDateTime(d.bookedUntil) : undefined,
           user: d.user,
+          // The rest follows apiResponse.xsd's order: contact, ppDate, privacy, dnssec, host[].
+          contact: d.techContact === undefined ? undefined : String(d.techContact),
+          ppDate: d.ppDate ? hrdDateTime(d.ppDate) : undefined,
           privacy: d.privacy,
+          dnssec: d.dnssec?.length
+            ? {
+                record: d.dnssec.map((r) => ({
+                  alg: r.alg,
+                  digestType: r.digestType,
+                  digest: r.digest,
+                  keyTag: r.keyTag,
+                  keyType: r.keyType,
+                })),
+              }
+            : undefined,
+          host: glueHostsOf(s, d).map((h) => ({
+            name: h.name,
+            ipv4: h.ipv4.length ? h.ipv4 : undefined,
+            ipv6: h.ipv6.length ? h.ipv6 : undefined,
+          })),
         },
       },
     };
@@ -159,8 +197,12 @@ const domain: Record<string, Handler> = {
     const u = userOf(s, num(req, "user"));
     const status = availability(s, name);
     const existing = s.domains.get(name);
+    const option = s.futures.get(name);
+    const ownOption = !existing && option?.status === "registered" && option.user === u.id;
     if (existing?.status === "booked" && existing.user === u.id) {
       // A booked .pl name is registered by its own account: allowed.
+    } else if (ownOption) {
+      // The holder of a .pl option registers the name it protects (the option is then used up).
     } else if (status === "taken") {
       throw new SandboxRefusal(MESSAGES.domainTaken);
     } else if (status !== "available" && status !== "createOnly") {
@@ -170,6 +212,7 @@ const domain: Record<string, Handler> = {
     const price = requirePrice(s, name).register * years(period);
     hold(s, price);
     const ns = nsFromRequest(req.ns);
+    if ("group" in ns && !s.nsGroups.has(ns.group)) throw new SandboxRefusal(NO_NS_GROUP);
     const privacy = text(req, "privacyProtect", false) === "true";
     const d: SandboxDomain = {
       name,
@@ -192,6 +235,7 @@ const domain: Record<string, Handler> = {
         d.crDate = now;
         d.exDate = st.registrationEnd(now, period);
         d.bookedUntil = undefined;
+        if (ownOption) st.futures.delete(name);
       },
     });
     return { domain: { create: { actionId: action.id } } };
@@ -244,7 +288,11 @@ const domain: Record<string, Handler> = {
   },
   update: (s, req) => {
     const d = domainOf(s, domainArg(req));
-    if (req.ns !== undefined) d.ns = nsFromRequest(req.ns);
+    if (req.ns !== undefined) {
+      const ns = nsFromRequest(req.ns);
+      if ("group" in ns && !s.nsGroups.has(ns.group)) throw new SandboxRefusal(NO_NS_GROUP);
+      d.ns = ns;
+    }
     const action = s.startAction({ type: "update", object: "domain", objectName: d.name, amount: 0 });
     return { domain: { update: { actionId: action.id } } };
   },

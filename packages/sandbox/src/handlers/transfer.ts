@@ -24,7 +24,7 @@ import { randomBytes } from "node:crypto";
 import type { XmlTree } from "@hrdkit/sdk";
 import { hrdDateTime } from "../clock.js";
 import { isPlFamily } from "../pricing.js";
-import type { SandboxState, SandboxTrade, SandboxTransfer } from "../state.js";
+import type { SandboxDomain, SandboxState, SandboxTrade, SandboxTransfer } from "../state.js";
 import {
   availability,
   domainArg,
@@ -87,7 +87,6 @@ const NEVER = Number.MAX_SAFE_INTEGER;
 // ------------------------------------------------------------------ per-state extras
 
 const hooked = new WeakSet<SandboxState>();
-
 
 function newCode(): string {
   return randomBytes(9).toString("base64").replace(/\+/g, "x").replace(/\//g, "y");
@@ -259,12 +258,12 @@ const domain: Record<string, Handler> = {
     const user = userOf(s, num(req, "user"));
     const code = text(req, "pw") ?? "";
     const price = requirePrice(s, name);
-    if (s.domains.has(name)) throw new SandboxRefusal(M.alreadyOurs);
-    if (!registeredElsewhere(s, name)) throw new SandboxRefusal(M.notElsewhere);
     const running = [...s.transfers.values()].some(
       (t) => t.domain === name && (t.status === "created" || t.status === "started"),
     );
     if (running) throw new SandboxRefusal(M.transferInProgress);
+    if (s.domains.has(name)) throw new SandboxRefusal(M.alreadyOurs);
+    if (!registeredElsewhere(s, name)) throw new SandboxRefusal(M.notElsewhere);
     const period = periodOf(req);
     const amount = price.transfer * years(period);
     hold(s, amount);
@@ -277,6 +276,18 @@ const domain: Record<string, Handler> = {
       period,
       price: amount,
     };
+    // While it moves, the name shows in the account as `ordered` (domain/info, domain/list): what
+    // lets a client that lost the reply learn that the order arrived, without ordering it again.
+    const ordered: SandboxDomain = {
+      name,
+      status: "ordered",
+      user: user.id,
+      privacy: false,
+      ns: { hosts: TRANSFERRED_NS.map((n) => ({ name: n, ipv4: [], ipv6: [] })) },
+      actions: [],
+      period,
+    };
+    s.domains.set(name, ordered);
     const action = s.startAction({
       type: "transfer",
       object: "domain",
@@ -285,28 +296,21 @@ const domain: Record<string, Handler> = {
       // The registry checks the code (again) when the action falls due.
       failure: (st) => {
         if (!validAuthInfo(st, name, code)) return "authinfo";
-        if (st.domains.has(name)) return "failed";
+        if (st.domains.get(name) !== ordered) return "failed";
         if (!st.users.has(user.id)) return "failed";
         return undefined;
       },
-      onFailed: (_st, reason) => {
+      onFailed: (st, reason) => {
         record.status = reason === "authinfo" ? "authinfo" : "failed";
+        if (st.domains.get(name) === ordered) st.domains.delete(name);
       },
       onDone: (st) => {
         const now = st.clock.now();
-        st.domains.set(name, {
-          name,
-          status: "registered",
-          user: user.id,
-          crDate: now,
-          exDate: st.registrationEnd(now, period),
-          privacy: false,
-          ns: { hosts: TRANSFERRED_NS.map((n) => ({ name: n, ipv4: [], ipv6: [] })) },
-          actions: [record.id],
-          period,
-          // The registry issues a new code once the domain has moved.
-          authInfo: newCode(),
-        });
+        ordered.status = "registered";
+        ordered.crDate = now;
+        ordered.exDate = st.registrationEnd(now, period);
+        // The registry issues a new code once the domain has moved.
+        ordered.authInfo = newCode();
         st.foreign.delete(name);
         record.status = "completed";
       },

@@ -4,6 +4,7 @@ import { id, list, obj, opt, outAmount, outDate, outDomain, outInt, outText } fr
 
 export const actionInfo = defineOp({
   name: "action/info",
+  example: "await hrd.action.info({ id: 5001 })",
   effect: "read",
   summary: "An action's status, amount charged, type and object.",
   input: z.object({ id }).transform((v) => ({ id: v.id })),
@@ -21,6 +22,7 @@ export const actionInfo = defineOp({
 
 export const actionList = defineOp({
   name: "action/list",
+  example: 'for await (const id of hrd.iterate("action/list")) console.log(id)',
   cursor: "lastId",
   effect: "read",
   summary: "One page of action ids after `lastId` (use `client.iterate` for all).",
@@ -33,6 +35,7 @@ export const actionList = defineOp({
 
 export const pollGet = defineOp({
   name: "poll/get",
+  example: "const msg = await hrd.poll.get()",
   effect: "read",
   summary: "The head of the poll queue (repeats until acknowledged), or null when the queue is empty.",
   input: z
@@ -57,6 +60,7 @@ export const pollGet = defineOp({
 
 export const pollAck = defineOp({
   name: "poll/ack",
+  example: "await hrd.poll.ack({ id: msg.id })",
   effect: "write",
   summary: "Acknowledge (remove) a poll message.",
   input: z.object({ id }).transform((v) => ({ id: v.id })),

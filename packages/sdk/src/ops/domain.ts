@@ -69,6 +69,7 @@ export const checkNamesInput = z
 
 export const domainCheck = defineOp({
   name: "domain/check",
+  example: 'await hrd.domain.check({ names: ["sklep.pl", "żółw.com.pl"] })',
   effect: "read",
   summary:
     "Availability of 1–100 names: available, taken, createOnly (.pl: can be registered at once but not reserved first) or unknown.",
@@ -106,6 +107,7 @@ export const domainStatus = z.enum([
 
 export const domainInfo = defineOp({
   name: "domain/info",
+  example: 'await hrd.domain.info({ name: "sklep.pl" })',
   effect: "read",
   summary: "A domain's status, dates, account, nameservers, privacy, DNSSEC and glue hosts.",
   input: z.object({ name: domainName }).transform((v) => ({ name: v.name })),
@@ -202,6 +204,8 @@ const additionalData = z.union([
 
 export const domainCreate = defineOp({
   name: "domain/create",
+  example:
+    'await hrd.domain.create({ name: "sklep.pl", user: 1234, period: 1, ns: ["ns1.hrd.pl", "ns2.hrd.pl"] })',
   effect: "billable",
   summary: "Register a domain to a registrant account (spends balance; returns an action id).",
   input: z
@@ -228,6 +232,7 @@ export const domainCreate = defineOp({
 
 export const domainBook = defineOp({
   name: "domain/book",
+  example: 'await hrd.domain.book({ name: "sklep.pl", user: 1234 })',
   effect: "billable",
   summary:
     "Reserve (book) an available .pl name before registering it (NASK reservation); not for createOnly names.",
@@ -239,6 +244,7 @@ export const domainBook = defineOp({
 
 export const domainRenew = defineOp({
   name: "domain/renew",
+  example: 'await hrd.domain.renew({ name: "sklep.pl", currentExpirationDate: "2027-03-01", period: 1 })',
   effect: "billable",
   summary: "Renew a domain; `currentExpirationDate` must match HRD's, so a repeated renew is refused.",
   input: z
@@ -253,6 +259,7 @@ export const domainRenew = defineOp({
 
 export const domainUpdate = defineOp({
   name: "domain/update",
+  example: 'await hrd.domain.update({ name: "sklep.pl", ns: { group: 12 } })',
   effect: "write",
   summary: "Change a domain's nameservers (explicit hosts with glue where needed, or a saved group).",
   input: z.object({ name: domainName, ns: nsInput.optional() }).transform((v, ctx) => ({
@@ -264,6 +271,7 @@ export const domainUpdate = defineOp({
 
 export const domainList = defineOp({
   name: "domain/list",
+  example: 'for await (const name of hrd.iterate("domain/list")) console.log(name)',
   cursor: "lastName",
   effect: "read",
   summary: "One page of domain names after `lastName` (use `client.iterate` for all).",

@@ -29,6 +29,8 @@ const address = {
  */
 export const userCreate = defineOp({
   name: "user/create",
+  example:
+    'await hrd.user.create({ type: "person", idNumber: "44051401359", email: "jan@example.com", landlinePhone: "+48 22 100 32 48", name: "Jan Kowalski", street: "ul. Długa 1", postcode: "00-001", city: "Warszawa", country: "PL" })',
   effect: "write",
   summary: "Create a registrant account (person with PESEL or company with NIP).",
   input: z
@@ -97,6 +99,8 @@ export const userCreate = defineOp({
 
 export const userUpdate = defineOp({
   name: "user/update",
+  example:
+    'await hrd.user.update({ id: 1234, street: "ul. Nowa 2", postcode: "00-002", city: "Kraków", country: "PL" })',
   effect: "write",
   summary: "Change a registrant account's phones and address (name, e-mail and idNumber cannot change).",
   input: z
@@ -125,6 +129,7 @@ export const userUpdate = defineOp({
 
 export const userInfo = defineOp({
   name: "user/info",
+  example: "await hrd.user.info({ id: 1234 })",
   effect: "read",
   summary: "A registrant account's data.",
   input: z.object({ id }).transform((v) => ({ id: v.id })),
@@ -149,6 +154,7 @@ export const userInfo = defineOp({
 
 export const userList = defineOp({
   name: "user/list",
+  example: 'for await (const id of hrd.iterate("user/list")) console.log(id)',
   cursor: "lastId",
   effect: "read",
   summary: "One page of registrant account ids after `lastId` (use `client.iterate` for all).",

@@ -35,7 +35,8 @@ export async function coreScenario(ctx: ScenarioContext): Promise<void> {
       "ns2.hrd.pl",
     ],
   });
-  await c.domain.create({ name: "grupa.com.pl", user: company, ns: { group: 7 } });
+  const group = await c.domain.nsGroupCreate({ name: "hosting", ns: ["ns1.hrd.pl", "ns2.hrd.pl"] });
+  await c.domain.create({ name: "grupa.com.pl", user: company, ns: { group: group.id } });
   await c.domain.create({
     name: "francja.fr",
     user: company,
@@ -52,7 +53,7 @@ export async function coreScenario(ctx: ScenarioContext): Promise<void> {
   await c.domain
     .renew({ name: "zgodnosc.pl", currentExpirationDate: new Date("2001-01-01T12:00:00Z") })
     .catch(() => undefined);
-  await c.domain.update({ name: "zgodnosc.pl", ns: { group: 3 } });
+  await c.domain.update({ name: "zgodnosc.pl", ns: { group: 999_999 } }).catch(() => undefined); // no such group
   await c.domain.update({ name: "zgodnosc.pl" });
   await c.domain.list();
   await c.domain.list({ lastName: "grupa.com.pl" });
