@@ -1,5 +1,6 @@
 import pRetry from "p-retry";
 import type { z } from "zod";
+import type { HrdApi } from "./api.generated.js";
 import { type CheckManyOptions, type CheckResult, checkMany } from "./bulk.js";
 import { loadCredentialsFromEnv } from "./env.js";
 import {
@@ -101,12 +102,19 @@ type MethodFn<N extends OperationName> =
     ? (input?: InputOf<Op<N>>, options?: CallOptions) => Promise<OutputOf<Op<N>>>
     : (input: InputOf<Op<N>>, options?: CallOptions) => Promise<OutputOf<Op<N>>>;
 
-/** `client.domain.check(...)`, `client.partner.getBalance()`, … — one method per declared operation. */
-export type HrdApi = {
+/**
+ * The client's methods as the registry implies them. The documented interface `HrdApi` is
+ * generated from the registry (scripts/gen-api.ts); the check below fails the build if the two
+ * ever disagree.
+ */
+type DerivedApi = {
   [M in ModuleOf<OperationName>]: {
     [K in MethodOf<OperationName, M>]: `${M}/${K}` extends OperationName ? MethodFn<`${M}/${K}`> : never;
   };
 };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const apiMatchesRegistry: Same<HrdApi, DerivedApi> = true;
+void apiMatchesRegistry;
 
 /** Operations that return one page of ids or names after a cursor (what `iterate` walks). */
 export type ListOperationName = {

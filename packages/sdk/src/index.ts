@@ -1,3 +1,4 @@
+export type * from "./api.generated.js";
 export { type CheckManyOptions, type CheckResult, checkMany } from "./bulk.js";
 export {
   type ActionResult,
@@ -5,9 +6,9 @@ export {
   DEFAULT_HOST,
   DEFAULT_PORT,
   type DebugEvent,
-  type HrdApi,
   HrdClient,
   type HrdClientOptions,
+  type ListOperationName,
   type WaitOptions,
 } from "./client.js";
 export { loadCredentialsFromEnv } from "./env.js";

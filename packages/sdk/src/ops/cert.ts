@@ -4,7 +4,20 @@
  */
 import { z } from "zod";
 import { defineOp } from "./define.js";
-import { country, email, id, list, obj, opt, outBool, outDate, outInt, outText, period } from "./fields.js";
+import {
+  country,
+  email,
+  id,
+  list,
+  obj,
+  opt,
+  outBool,
+  outDate,
+  outInt,
+  outText,
+  period,
+  whenObject,
+} from "./fields.js";
 
 // ---------------------------------------------------------------- products
 
@@ -188,22 +201,19 @@ export const certCreate = defineOp({
       userId: id,
       period: period.prefault(1),
     })
-    .superRefine(
-      (v, ctx) => {
-        const both = v.adminContact !== undefined && v.certContactId !== undefined;
-        const none = v.adminContact === undefined && v.certContactId === undefined;
-        if (both || none) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["adminContact"],
-            message: both
-              ? "give either adminContact or certContactId, not both"
-              : "give adminContact (a new contact) or certContactId (a saved one)",
-          });
-        }
-      },
-      { when: () => true },
-    )
+    .superRefine((v, ctx) => {
+      const both = v.adminContact !== undefined && v.certContactId !== undefined;
+      const none = v.adminContact === undefined && v.certContactId === undefined;
+      if (both || none) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["adminContact"],
+          message: both
+            ? "give either adminContact or certContactId, not both"
+            : "give adminContact (a new contact) or certContactId (a saved one)",
+        });
+      }
+    }, whenObject)
     .transform((v) => ({
       product: v.product,
       approverEmail: v.approverEmail,

@@ -30,10 +30,11 @@ import {
   outText,
   phone,
   str,
+  whenObject,
 } from "./fields.js";
 
 type Issue = (path: (string | number)[], message: string) => void;
-const always = { when: () => true };
+const always = whenObject;
 
 const byName = z.object({ name: domainName }).transform((v) => ({ name: v.name }));
 const byId = z.object({ id }).transform((v) => ({ id: v.id }));
@@ -138,6 +139,7 @@ export const domainNsGroupUpdate = defineOp({
 
 export const domainNsGroupDelete = defineOp({
   name: "domain/nsGroupDelete",
+  example: "await hrd.domain.nsGroupDelete({ id: 12 })",
   effect: "write",
   summary: "Delete a nameserver group (refused while a domain uses it).",
   input: byId,
@@ -149,6 +151,7 @@ export const domainNsGroupDelete = defineOp({
 
 export const domainNsGroupInfo = defineOp({
   name: "domain/nsGroupInfo",
+  example: "await hrd.domain.nsGroupInfo({ id: 12 })",
   effect: "read",
   summary: "A nameserver group's name, creation date and nameservers.",
   input: byId,
@@ -159,6 +162,7 @@ export const domainNsGroupInfo = defineOp({
 
 export const domainNsGroupList = defineOp({
   name: "domain/nsGroupList",
+  example: 'for await (const id of hrd.iterate("domain/nsGroupList")) console.log(id)',
   cursor: "lastId",
   effect: "read",
   summary: "One page of nameserver group ids after `lastId` (use `client.iterate` for all).",
@@ -217,6 +221,7 @@ export const domainHostUpdate = defineOp({
 
 export const domainHostDelete = defineOp({
   name: "domain/hostDelete",
+  example: 'await hrd.domain.hostDelete({ name: "ns1.sklep.pl" })',
   effect: "write",
   summary: "Delete a glue host (refused while a domain or a group uses it as a nameserver).",
   input: byName,
@@ -227,6 +232,7 @@ export const domainHostDelete = defineOp({
 
 export const domainHostInfo = defineOp({
   name: "domain/hostInfo",
+  example: 'await hrd.domain.hostInfo({ name: "ns1.sklep.pl" })',
   effect: "read",
   summary: "A glue host's addresses.",
   input: byName,
@@ -235,6 +241,7 @@ export const domainHostInfo = defineOp({
 
 export const domainHostList = defineOp({
   name: "domain/hostList",
+  example: 'for await (const name of hrd.iterate("domain/hostList")) console.log(name)',
   cursor: "lastName",
   effect: "read",
   summary: "One page of glue host names after `lastName` (use `client.iterate` for all).",
@@ -315,11 +322,13 @@ export const domainDnssecAdd = defineOp({
   idempotent: false,
   reconcile: "Read domain/info: `dnssec` lists the records in place once their action is done.",
   example:
-    'await hrd.domain.dnssecAdd({ name: "example.pl", alg: 13, digestType: 2, digest: "…64 hex…", keyTag: 2371 })',
+    'await hrd.domain.dnssecAdd({ name: "example.pl", alg: 13, digestType: 2, digest: "2BB183AF5F22588179A53B0A98631FAD1A292118D5A0E4F3A5E4A5A3B2A5D6C7", keyTag: 2371 })',
 });
 
 export const domainDnssecDelete = defineOp({
   name: "domain/dnssecDelete",
+  example:
+    'await hrd.domain.dnssecDelete({ name: "sklep.pl", alg: 13, digestType: 2, digest: "2BB183AF5F22588179A53B0A98631FAD1A292118D5A0E4F3A5E4A5A3B2A5D6C7", keyTag: 2371 })',
   effect: "write",
   summary: "Remove a DS record from a domain (the same fields as it was added with).",
   input: dnssecInput,
@@ -753,6 +762,8 @@ export const partnerContactCreate = defineOp({
 
 export const partnerContactUpdate = defineOp({
   name: "partner/contactUpdate",
+  example:
+    'await hrd.partner.contactUpdate({ id: 77, name: "Jan Kowalski", voice: "+48 22 100 32 48", street: "ul. Długa 1", postcode: "00-001", city: "Warszawa", sp: "mazowieckie", country: "PL", email: "tech@example.com" })',
   effect: "write",
   summary: "Replace a partner contact's data (a field left out, like fax or org, is removed).",
   input: z.object({ id, ...contactFields }).transform((v) => ({ id: v.id, ...contactWire(v) })),
@@ -761,6 +772,7 @@ export const partnerContactUpdate = defineOp({
 
 export const partnerContactDelete = defineOp({
   name: "partner/contactDelete",
+  example: "await hrd.partner.contactDelete({ id: 77 })",
   effect: "write",
   summary: "Delete a partner contact (refused while it is a domain's tech contact).",
   input: byId,
@@ -771,6 +783,7 @@ export const partnerContactDelete = defineOp({
 
 export const partnerContactInfo = defineOp({
   name: "partner/contactInfo",
+  example: "await hrd.partner.contactInfo({ id: 77 })",
   effect: "read",
   summary: "A partner contact's data.",
   input: byId,
@@ -801,6 +814,7 @@ export const partnerContactInfo = defineOp({
 
 export const partnerContactList = defineOp({
   name: "partner/contactList",
+  example: 'for await (const id of hrd.iterate("partner/contactList", { userId: 1234 })) console.log(id)',
   cursor: "lastId",
   effect: "read",
   summary: "One page of partner contact ids after `lastId`, optionally of one account (`userId`).",

@@ -93,6 +93,15 @@ export const period = z
 
 export const bool = z.boolean();
 
+/**
+ * For `.superRefine(fn, whenObject)`: cross-field checks run even when single fields already
+ * failed, so one error names every bad field — but only on an object: given no object at all,
+ * the type error is the whole answer (and the check never reads fields of undefined).
+ */
+export const whenObject = {
+  when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null,
+};
+
 // ---------------------------------------------------------------- output fields
 
 function textOf(node: unknown): unknown {

@@ -16,6 +16,7 @@ const price = z.object({ name: outText, value: outText }).transform((p) => ({
 
 export const getBalance = defineOp({
   name: "partner/getBalance",
+  example: "const { balance, restrictedBalance } = await hrd.partner.getBalance()",
   effect: "read",
   summary: "The partner's balance and the part of it held for running operations.",
   input: none,
@@ -24,6 +25,7 @@ export const getBalance = defineOp({
 
 export const getPricings = defineOp({
   name: "partner/getPricings",
+  example: "const prices = await hrd.partner.getPricings()",
   effect: "read",
   summary: "The whole partner price list: every service code with its named prices.",
   input: none,
@@ -35,6 +37,7 @@ export const getPricings = defineOp({
 
 export const getPricingsList = defineOp({
   name: "partner/getPricingsList",
+  example: "const codes = await hrd.partner.getPricingsList()",
   effect: "read",
   summary: "The service codes of the price list (e.g. d_pl).",
   input: none,
@@ -44,6 +47,7 @@ export const getPricingsList = defineOp({
 
 export const getPricingInfo = defineOp({
   name: "partner/getPricingInfo",
+  example: 'await hrd.partner.getPricingInfo({ name: "d_pl" })',
   effect: "read",
   summary: "The prices of one service code.",
   input: z.object({ name: str(1, 255) }).transform((v) => ({ name: v.name })),

@@ -14,6 +14,7 @@ import {
   outText,
   phone,
   str,
+  whenObject,
 } from "./fields.js";
 
 const address = {
@@ -46,34 +47,31 @@ export const userCreate = defineOp({
       ...address,
     })
     // Runs even when other fields failed, so that every bad field is named at once.
-    .superRefine(
-      (v, ctx) => {
-        if (v.type === "company" && !v.representative) {
-          ctx.addIssue({ code: "custom", path: ["representative"], message: "is required for a company" });
+    .superRefine((v, ctx) => {
+      if (v.type === "company" && !v.representative) {
+        ctx.addIssue({ code: "custom", path: ["representative"], message: "is required for a company" });
+      }
+      if (v.type === "person" && v.representative) {
+        ctx.addIssue({ code: "custom", path: ["representative"], message: "is only for companies" });
+      }
+      const country = typeof v.country === "string" ? v.country.trim().toUpperCase() : "";
+      if (country === "PL" && typeof v.idNumber === "string") {
+        if (v.type === "person" && !isValidPesel(v.idNumber.trim())) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["idNumber"],
+            message: "is not a valid PESEL (11 digits, checksum)",
+          });
         }
-        if (v.type === "person" && v.representative) {
-          ctx.addIssue({ code: "custom", path: ["representative"], message: "is only for companies" });
+        if (v.type === "company" && !isValidNip(v.idNumber)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["idNumber"],
+            message: "is not a valid NIP (10 digits, checksum)",
+          });
         }
-        const country = typeof v.country === "string" ? v.country.trim().toUpperCase() : "";
-        if (country === "PL" && typeof v.idNumber === "string") {
-          if (v.type === "person" && !isValidPesel(v.idNumber.trim())) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["idNumber"],
-              message: "is not a valid PESEL (11 digits, checksum)",
-            });
-          }
-          if (v.type === "company" && !isValidNip(v.idNumber)) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["idNumber"],
-              message: "is not a valid NIP (10 digits, checksum)",
-            });
-          }
-        }
-      },
-      { when: () => true },
-    )
+      }
+    }, whenObject)
     .transform((v) => ({
       ...(v.type === "person"
         ? { personType: null }
