@@ -236,7 +236,10 @@ export interface PollMessage {
 export interface LedgerEntry {
   actionId: number;
   type: string;
+  /** `domain`, `future`, `cert`, … */
+  object: string;
   objectName?: string;
+  objectId?: number;
   amount: number;
   at: Date;
 }
@@ -379,7 +382,9 @@ export class SandboxState {
         this.ledger.push({
           actionId: action.id,
           type: action.type,
+          object: action.object,
           objectName: action.objectName,
+          objectId: action.objectId,
           amount: action.amount,
           at: new Date(action.dueAt),
         });

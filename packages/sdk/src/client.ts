@@ -16,6 +16,7 @@ import {
 import { type AnyOperation, type InputOf, type OutputOf, requestBody } from "./ops/define.js";
 import { getOperation, type OperationName, type Operations, operations } from "./ops/index.js";
 import {
+  type EnsureOptionResult,
   type EnsureOptions,
   type EnsureRegisteredResult,
   type EnsureRenewedResult,
@@ -23,6 +24,9 @@ import {
   ensureDomainRegistered,
   ensureDomainRenewed,
   ensureDomainTransferred,
+  ensureOptionCreated,
+  type OrderCertificateResult,
+  orderCertificateOnce,
 } from "./reconcile.js";
 import { shouldRetry } from "./retry.js";
 import { HrdConnection, type TlsOptions } from "./transport/connection.js";
@@ -385,6 +389,34 @@ export class HrdClient {
     options?: EnsureOptions,
   ): Promise<EnsureTransferResult> {
     return ensureDomainTransferred(this, input, options);
+  }
+
+  /**
+   * Makes sure an account holds a .pl option on a name, never buying it twice. See {@link ensureOptionCreated}.
+   * @example
+   * ```ts
+   * await hrd.ensureOptionCreated({ name: "sklep.pl", user: 1234 });
+   * ```
+   */
+  ensureOptionCreated(
+    input: InputOf<Op<"domain/futureCreate">>,
+    options?: EnsureOptions,
+  ): Promise<EnsureOptionResult> {
+    return ensureOptionCreated(this, input, options);
+  }
+
+  /**
+   * Orders one certificate, exactly once even when the reply is lost. See {@link orderCertificateOnce}.
+   * @example
+   * ```ts
+   * const { certId } = await hrd.orderCertificateOnce({ product: "Positive SSL", approverEmail: "admin@sklep.pl", csr, certContactId: 7, userId: 1234 });
+   * ```
+   */
+  orderCertificateOnce(
+    input: InputOf<Op<"cert/create">>,
+    options?: EnsureOptions,
+  ): Promise<OrderCertificateResult> {
+    return orderCertificateOnce(this, input, options);
   }
 
   /** What `console.log(client)` and `JSON.stringify(client)` show: never the password, key or token. */

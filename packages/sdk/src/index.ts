@@ -49,6 +49,7 @@ export {
   sessionOperations,
 } from "./ops/index.js";
 export {
+  type EnsureOptionResult,
   type EnsureOptions,
   type EnsureRegisteredResult,
   type EnsureRenewedResult,
@@ -56,7 +57,10 @@ export {
   ensureDomainRegistered,
   ensureDomainRenewed,
   ensureDomainTransferred,
+  ensureOptionCreated,
   findDomain,
+  type OrderCertificateResult,
+  orderCertificateOnce,
 } from "./reconcile.js";
 export { shouldRetry } from "./retry.js";
 export type { TlsOptions } from "./transport/connection.js";

@@ -31,6 +31,8 @@ export interface EnsureRegisteredResult {
   domain?: DomainInfo;
   /** Purchase requests sent (0 when it was already there). */
   attempts: number;
+  /** True when a purchase request's outcome was unknown (lost request or reply) and settled by reading state. */
+  reconciled: boolean;
 }
 
 export interface EnsureRenewedResult {
@@ -39,6 +41,8 @@ export interface EnsureRenewedResult {
   actionId?: number;
   domain?: DomainInfo;
   attempts: number;
+  /** True when a purchase request's outcome was unknown (lost request or reply) and settled by reading state. */
+  reconciled: boolean;
 }
 
 /** Statuses in which a name counts as bought for its account (registered or on its way there). */
@@ -103,7 +107,12 @@ export async function ensureDomainRegistered(
           "domain/create",
         );
       }
-      return { outcome: attempts > 0 ? "registered" : "alreadyRegistered", domain: found, attempts };
+      return {
+        outcome: attempts > 0 ? "registered" : "alreadyRegistered",
+        domain: found,
+        attempts,
+        reconciled: unknown !== undefined,
+      };
     }
     if (attempts >= maxAttempts)
       throw unknown ?? conflict(`${wire.name} could not be registered`, "domain/create");
@@ -111,7 +120,7 @@ export async function ensureDomainRegistered(
     try {
       const { actionId } = await client.call("domain/create", input, { signal: options.signal });
       const domain = await findDomain(client, wire.name, options).catch(() => undefined);
-      return { outcome: "registered", actionId, domain, attempts };
+      return { outcome: "registered", actionId, domain, attempts, reconciled: unknown !== undefined };
     } catch (err) {
       if (!(err instanceof HrdOutcomeUnknownError)) throw err;
       unknown = err; // read the state again before anything else
@@ -150,14 +159,25 @@ export async function ensureDomainRenewed(
     before ??= new Set(found.actions);
     const current = day(found.exDate);
     if (current > wire.currentExpirationDate) {
-      return { outcome: attempts > 0 ? "renewed" : "alreadyRenewed", domain: found, attempts };
+      return {
+        outcome: attempts > 0 ? "renewed" : "alreadyRenewed",
+        domain: found,
+        attempts,
+        reconciled: unknown !== undefined,
+      };
     }
     if (attempts > 0) {
       // Expiry not moved yet: a renewal HRD accepted may still be an action in progress.
       for (const id of found.actions.filter((a) => !before!.has(a))) {
         const action = await client.call("action/info", { id }, { retries: options.readRetries ?? 8 });
         if (action.type === "renew" && action.status !== "failed") {
-          return { outcome: "renewed", actionId: id, domain: found, attempts };
+          return {
+            outcome: "renewed",
+            actionId: id,
+            domain: found,
+            attempts,
+            reconciled: unknown !== undefined,
+          };
         }
       }
     }
@@ -172,7 +192,7 @@ export async function ensureDomainRenewed(
     try {
       const { actionId } = await client.call("domain/renew", input, { signal: options.signal });
       const domain = await findDomain(client, wire.name, options).catch(() => undefined);
-      return { outcome: "renewed", actionId, domain, attempts };
+      return { outcome: "renewed", actionId, domain, attempts, reconciled: unknown !== undefined };
     } catch (err) {
       if (!(err instanceof HrdOutcomeUnknownError)) throw err;
       unknown = err;
@@ -189,6 +209,8 @@ export interface EnsureTransferResult {
   actionId?: number;
   domain?: DomainInfo;
   attempts: number;
+  /** True when a purchase request's outcome was unknown (lost request or reply) and settled by reading state. */
+  reconciled: boolean;
 }
 
 /**
@@ -224,6 +246,7 @@ export async function ensureDomainTransferred(
         actionId: attempts > 0 ? found.actions.at(-1) : undefined,
         domain: found,
         attempts,
+        reconciled: unknown !== undefined,
       };
     }
     if (attempts >= maxAttempts)
@@ -232,10 +255,151 @@ export async function ensureDomainTransferred(
     try {
       const { actionId } = await client.call("domain/transfer", input, { signal: options.signal });
       const domain = await findDomain(client, wire.name, options).catch(() => undefined);
-      return { outcome: "transferOrdered", actionId, domain, attempts };
+      return { outcome: "transferOrdered", actionId, domain, attempts, reconciled: unknown !== undefined };
     } catch (err) {
       if (!(err instanceof HrdOutcomeUnknownError)) throw err;
       unknown = err;
     }
   }
+}
+
+type OptionInfo = OutputOf<Operations["domain/futureInfo"]>;
+
+export interface EnsureOptionResult {
+  /** `optionCreated`: this call set it up. `alreadyHeld`: the account held a live option before. */
+  outcome: "optionCreated" | "alreadyHeld";
+  actionId?: number;
+  option?: OptionInfo;
+  attempts: number;
+  /** True when a purchase request's outcome was unknown (lost request or reply) and settled by reading state. */
+  reconciled: boolean;
+}
+
+/**
+ * Makes sure account `input.user` holds a .pl option on `input.name`: looks first (futureInfo),
+ * creates only if there is none, and after an unknown outcome reads the option again.
+ * @example
+ * ```ts
+ * const o = await hrd.ensureOptionCreated({ name: "sklep.pl", user: 1234 });
+ * ```
+ */
+export async function ensureOptionCreated(
+  client: HrdClient,
+  input: InputOf<Operations["domain/futureCreate"]>,
+  options: EnsureOptions = {},
+): Promise<EnsureOptionResult> {
+  const wire = client.validate("domain/futureCreate", input) as { name: string; user: number };
+  const maxAttempts = options.maxAttempts ?? 4;
+  let attempts = 0;
+  let unknown: HrdOutcomeUnknownError | undefined;
+  const read = async () => {
+    try {
+      return await client.call(
+        "domain/futureInfo",
+        { name: wire.name },
+        { retries: options.readRetries ?? 8, signal: options.signal },
+      );
+    } catch (err) {
+      if (err instanceof HrdApiError) return undefined; // no option on this name in the account
+      throw err;
+    }
+  };
+  for (;;) {
+    const found = await read();
+    if (found && found.status !== "expired") {
+      if (found.user !== wire.user) {
+        throw conflict(
+          `${wire.name} has an option held by registrant account ${found.user}`,
+          "domain/futureCreate",
+        );
+      }
+      return {
+        outcome: attempts > 0 ? "optionCreated" : "alreadyHeld",
+        option: found,
+        attempts,
+        reconciled: unknown !== undefined,
+      };
+    }
+    if (attempts >= maxAttempts)
+      throw unknown ?? conflict(`${wire.name}: option not created`, "domain/futureCreate");
+    attempts++;
+    try {
+      const { actionId } = await client.call("domain/futureCreate", input, { signal: options.signal });
+      const option = await read().catch(() => undefined);
+      return { outcome: "optionCreated", actionId, option, attempts, reconciled: unknown !== undefined };
+    } catch (err) {
+      if (!(err instanceof HrdOutcomeUnknownError)) throw err;
+      unknown = err;
+    }
+  }
+}
+
+export interface OrderCertificateResult {
+  certId: number;
+  /** Absent when the order arrived but the reply carrying these was lost. */
+  actionId?: number;
+  certContactId?: number;
+  /** Order requests sent. */
+  attempts: number;
+  /** True when a purchase request's outcome was unknown (lost request or reply) and settled by reading state. */
+  reconciled: boolean;
+}
+
+/** The base64 body of a PEM request, whatever its line breaks and header variant. */
+const normalisePem = (pem: string | undefined) =>
+  (pem ?? "").replace(/-----(BEGIN|END) (NEW )?CERTIFICATE REQUEST-----/g, "").replace(/\s+/g, "");
+
+async function certIds(client: HrdClient, options: EnsureOptions): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for await (const id of client.iterate("cert/list", {}, { retries: options.readRetries ?? 8 })) ids.add(id);
+  return ids;
+}
+
+/**
+ * Orders one certificate for a CSR — exactly once. A certificate order has no natural key at HRD
+ * (the same CSR may be ordered twice on purpose), so this notes the account's certificates before
+ * ordering, and after an unknown outcome looks only at the new ones for an order of the same
+ * product, account and CSR: found means it arrived; not found means it is ordered again.
+ * @example
+ * ```ts
+ * const { certId } = await hrd.orderCertificateOnce({ product: "Positive SSL", approverEmail: "admin@sklep.pl", csr, certContactId: 7, userId: 1234 });
+ * ```
+ */
+export async function orderCertificateOnce(
+  client: HrdClient,
+  input: InputOf<Operations["cert/create"]>,
+  options: EnsureOptions = {},
+): Promise<OrderCertificateResult> {
+  const wire = client.validate("cert/create", input) as { product: string; csr: string; userId: number };
+  const maxAttempts = options.maxAttempts ?? 4;
+  let before = await certIds(client, options);
+  let unknown: HrdOutcomeUnknownError | undefined;
+  for (let attempts = 1; attempts <= maxAttempts; attempts++) {
+    try {
+      const r = await client.call("cert/create", input, { signal: options.signal });
+      return {
+        certId: r.certId,
+        actionId: r.actionId,
+        certContactId: r.certContactId,
+        attempts,
+        reconciled: unknown !== undefined,
+      };
+    } catch (err) {
+      if (!(err instanceof HrdOutcomeUnknownError)) throw err;
+      unknown = err;
+    }
+    const after = await certIds(client, options);
+    for (const id of [...after].filter((i) => !before.has(i)).sort((a, b) => a - b)) {
+      const info = await client.call("cert/info", { id }, { retries: options.readRetries ?? 8 });
+      if (
+        info.product === wire.product &&
+        info.user === wire.userId &&
+        normalisePem(info.csr) === normalisePem(wire.csr)
+      ) {
+        return { certId: id, certContactId: info.certContactId, attempts, reconciled: true };
+      }
+    }
+    before = after;
+  }
+  throw unknown!;
 }

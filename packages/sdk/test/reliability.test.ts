@@ -4,6 +4,7 @@
  */
 import { HrdClient, HrdError, HrdValidationError, RateLimiter } from "@hrdkit/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { CERT_CONTACT, makeCsr } from "./scenarios/cert.js";
 import { COMPANY, NS, PERSON, sandboxAndClient } from "./support/fixtures.js";
 
 describe("ensureDomainRegistered / ensureDomainRenewed", () => {
@@ -23,7 +24,7 @@ describe("ensureDomainRegistered / ensureDomainRenewed", () => {
 
   it("buys a name that is not there, and reports an existing one without buying", async () => {
     const first = await env.client.ensureDomainRegistered({ name: "pewny.pl", user: person, ns: NS });
-    expect(first).toMatchObject({ outcome: "registered", attempts: 1 });
+    expect(first).toMatchObject({ outcome: "registered", attempts: 1, reconciled: false });
     expect(first.actionId).toBeGreaterThan(0);
     await env.client.waitForAction(first.actionId!, { intervalMs: 5 });
     const again = await env.client.ensureDomainRegistered({ name: "pewny.pl", user: person, ns: NS });
@@ -39,8 +40,7 @@ describe("ensureDomainRegistered / ensureDomainRenewed", () => {
       user: person,
       ns: NS,
     });
-    expect(r.outcome).toBe("registered");
-    expect(r.attempts).toBe(1);
+    expect(r).toMatchObject({ outcome: "registered", attempts: 1, reconciled: true });
     expect(r.actionId).toBeUndefined(); // the reply carrying it never arrived
     expect(r.domain?.status).toBe("registered");
     expect(env.sandbox.counts.get("domain/create")).toBeGreaterThanOrEqual(1);
@@ -94,6 +94,76 @@ describe("ensureDomainRegistered / ensureDomainRenewed", () => {
     expect((wrong as HrdError).code).toBe("conflict");
     expect((wrong as Error).message).toContain("not on 2099-01-01");
     expect(env.sandbox.counts.get("domain/renew")).toBe(sent);
+  });
+});
+
+describe("ensureDomainTransferred / ensureOptionCreated / orderCertificateOnce", () => {
+  let env: Awaited<ReturnType<typeof sandboxAndClient>>;
+  let person: number;
+  beforeAll(async () => {
+    env = await sandboxAndClient();
+    person = (await env.client.user.create(PERSON)).id;
+  });
+  afterAll(() => env.close());
+  afterEach(() => env.sandbox.faults.clear());
+  const charges = (type: string, key: (e: { objectName?: string; objectId?: number }) => boolean) =>
+    env.sandbox.state.ledger.filter((e) => e.type === type && key(e));
+
+  it("orders a transfer once across a lost reply, and reports a name already in the account", async () => {
+    env.sandbox.faults.add({ kind: "drop-after", operation: "domain/transfer", times: 1 });
+    const t = await env.client.ensureDomainTransferred({
+      name: "taken-przenosiny.pl",
+      user: person,
+      authInfo: "kod-1",
+    });
+    expect(t).toMatchObject({ outcome: "transferOrdered", attempts: 1 });
+    expect(t.domain?.status).toMatch(/ordered|registered/);
+    env.sandbox.state.tick();
+    const again = await env.client.ensureDomainTransferred({
+      name: "taken-przenosiny.pl",
+      user: person,
+      authInfo: "kod-1",
+    });
+    expect(again).toMatchObject({ outcome: "alreadyInAccount", attempts: 0 });
+    expect(charges("transfer", (e) => e.objectName === "taken-przenosiny.pl")).toHaveLength(1);
+  });
+
+  it("creates an option once across a request lost before it arrived", async () => {
+    env.sandbox.faults.add({ kind: "drop-before", operation: "domain/futureCreate", times: 1 });
+    const o = await env.client.ensureOptionCreated({ name: "opcja-pewna.pl", user: person });
+    expect(o).toMatchObject({ outcome: "optionCreated", attempts: 2 });
+    const again = await env.client.ensureOptionCreated({ name: "opcja-pewna.pl", user: person });
+    expect(again.outcome).toBe("alreadyHeld");
+    expect(charges("create", (e) => e.objectName === "opcja-pewna.pl")).toHaveLength(1);
+  });
+
+  it("orders a certificate exactly once when the reply is lost, finding it by product, account and CSR", async () => {
+    const { pem } = await makeCsr("pewny-cert.pl");
+    const order = {
+      product: "Positive SSL" as const,
+      approverEmail: "admin@pewny-cert.pl",
+      csr: pem,
+      adminContact: CERT_CONTACT,
+      userId: person,
+    };
+    env.sandbox.faults.add({ kind: "drop-after", operation: "cert/create", times: 1 });
+    const r = await env.client.orderCertificateOnce(order);
+    expect(r.attempts).toBe(1);
+    expect(r.actionId).toBeUndefined();
+    expect(env.sandbox.state.certs.get(r.certId)?.product).toBe("Positive SSL");
+    expect([...env.sandbox.state.certs.values()].filter((c) => c.user === person)).toHaveLength(1);
+    // A request lost before arriving is ordered again, once.
+    env.sandbox.faults.add({ kind: "drop-before", operation: "cert/create", times: 1 });
+    const second = await env.client.orderCertificateOnce({
+      ...order,
+      csr: (await makeCsr("drugi-cert.pl")).pem,
+      approverEmail: "admin@drugi-cert.pl",
+    });
+    expect(second.attempts).toBe(2);
+    expect(second.actionId).toBeGreaterThan(0);
+    env.sandbox.state.tick();
+    expect(charges("create", (e) => e.objectId === r.certId)).toHaveLength(1);
+    expect(charges("create", (e) => e.objectId === second.certId)).toHaveLength(1);
   });
 });
 
