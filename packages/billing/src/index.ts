@@ -3,6 +3,13 @@ export { type MigrationReport, migrate } from "./db/migrate.js";
 export { MIGRATIONS, type Migration } from "./db/migrations.js";
 export { openDb } from "./db/open.js";
 export {
+  BillingConflictError,
+  BillingError,
+  BillingNotFoundError,
+  BillingValidationError,
+  type FieldIssue,
+} from "./errors.js";
+export {
   add,
   allocate,
   CURRENCIES,
@@ -35,3 +42,4 @@ export {
   type VatRateCode,
   vatRate,
 } from "./money/vat.js";
+export { parseInput } from "./validate.js";
