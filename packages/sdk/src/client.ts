@@ -196,6 +196,10 @@ export class HrdClient {
   /**
    * A client from `HRD_LOGIN`, `HRD_PASSWORD`, `HRD_API_KEY` (and optional `HRD_HOST`, `HRD_PORT`),
    * read from the environment and a `.env` file. Throws HrdConfigError naming what is missing.
+   * @example
+   * ```ts
+   * const hrd = HrdClient.fromEnv({ poolSize: 4, maxRequestsPerSecond: 10 });
+   * ```
    */
   static fromEnv(overrides: Partial<HrdClientOptions> = {}, env: NodeJS.ProcessEnv = process.env): HrdClient {
     return new HrdClient({ ...loadCredentialsFromEnv(env), ...overrides } as HrdClientOptions);
@@ -225,7 +229,14 @@ export class HrdClient {
     return validateInput(op, input);
   }
 
-  /** Calls one operation by name. The typed methods (`client.domain.check`) call this. */
+  /**
+   * Calls one operation by name. The typed methods (`client.domain.check`) call this; use it when
+   * the operation's name is data (a job queue, a CLI).
+   * @example
+   * ```ts
+   * const info = await hrd.call("domain/info", { name: "sklep.pl" }, { timeoutMs: 5_000 });
+   * ```
+   */
   async call<N extends OperationName>(
     name: N,
     input: InputOf<Op<N>>,
@@ -312,6 +323,12 @@ export class HrdClient {
    * Waits until an action ends (reads `action/info` every `intervalMs`). Resolves with the final
    * state and `ok` (false for failed/cancelled); rejects with an HrdError of code `action_timeout`
    * (outcome unknown: the action may still finish) when `timeoutMs` passes.
+   * @example
+   * ```ts
+   * const { actionId } = await hrd.domain.create({ name: "sklep.pl", user: 1234, ns: ["ns1.hrd.pl", "ns2.hrd.pl"] });
+   * const action = await hrd.waitForAction(actionId, { intervalMs: 2_000 });
+   * if (!action.ok) console.error(action.status);
+   * ```
    */
   async waitForAction(id: number, options: WaitOptions = {}): Promise<ActionResult> {
     const timeoutMs = options.timeoutMs ?? 120_000;
@@ -435,7 +452,14 @@ export class HrdClient {
     return `HrdClient ${JSON.stringify(this.toJSON())}`;
   }
 
-  /** Closes every connection. */
+  /**
+   * Closes every connection (and a limiter the client made itself). Call it when done, or a
+   * script keeps running while connections stay open.
+   * @example
+   * ```ts
+   * try { await hrd.partner.getBalance(); } finally { await hrd.close(); }
+   * ```
+   */
   async close(): Promise<void> {
     if (this.ownsLimiter) this.limiter?.close();
     this.pool.close();
