@@ -91,7 +91,18 @@ export interface Sandbox {
   close: () => Promise<void>;
 }
 
-/** Starts the sandbox: a TLS server speaking HRD's framing and XML, with state and a clock. */
+/**
+ * Starts the sandbox: a TLS server speaking HRD's framing and XML, with state and a clock.
+ * @example
+ * ```ts
+ * const sandbox = await startSandbox({ startAt: "2026-01-01T10:00:00Z", actionDelayMs: 0 });
+ * const hrd = new HrdClient(sandbox.clientOptions());
+ * sandbox.faults.add({ kind: "drop-after", operation: "domain/create", times: 1 });
+ * sandbox.clock.advanceDays(365);
+ * await hrd.close();
+ * await sandbox.close();
+ * ```
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = new SandboxClock(options.startAt);
   const state = new SandboxState({ ...options, clock });
