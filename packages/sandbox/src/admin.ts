@@ -136,7 +136,9 @@ function ledgerJson(entries: readonly LedgerEntry[]) {
   return entries.map((e) => ({
     actionId: e.actionId,
     type: e.type,
+    object: e.object,
     objectName: e.objectName,
+    objectId: e.objectId,
     amount: amount(e.amount),
     at: e.at.toISOString(),
   }));

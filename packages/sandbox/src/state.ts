@@ -358,7 +358,10 @@ export class SandboxState {
     };
     this.restricted += action.amount;
     this.actions.set(action.id, action);
-    if (action.objectName) this.domains.get(action.objectName)?.actions.push(action.id);
+    // Only a domain's own actions are listed in its domain/info (an option or a certificate on the
+    // same name is another object).
+    if (action.object === "domain" && action.objectName)
+      this.domains.get(action.objectName)?.actions.push(action.id);
     return action;
   }
 

@@ -77,7 +77,7 @@ export interface PartnerApi {
   /**
    * Send the trade acceptance e-mails again, to the assignor and/or the assignee (their account ids; both when omitted).
    *
-   * `partner/resendTradeMail` · change, idempotent — retried with backoff on connection faults.
+   * `partner/resendTradeMail` · change, not repeatable — never resent once it may have reached HRD.
    * @example
    * ```ts
    * await hrd.partner.resendTradeMail({ id: actionId })
@@ -301,7 +301,7 @@ export interface DomainApi {
    *
    * `domain/transfer` · billable (spends the partner's balance) — never resent once it may have reached HRD.
    *
-   * After an outcome-unknown error: Read domain/transferStatus with the action id if you have it, else domain/info and domain/list (the name appears in the account once the transfer completes) and action/list, before ordering the transfer again.
+   * After an outcome-unknown error: Read domain/transferStatus with the action id if you have it, else domain/info (the sandbox shows a running transfer as status `ordered`; HRD's behaviour here is not documented) and action/list, before ordering the transfer again — or use client.ensureDomainTransferred, which does this.
    * @example
    * ```ts
    * await hrd.domain.transfer({ name: "example.pl", user: 1234, authInfo: "Kod-Od-Rejestratora" })
@@ -749,6 +749,8 @@ export interface PollApi {
    * Acknowledge (remove) a poll message.
    *
    * `poll/ack` · change, not repeatable — never resent once it may have reached HRD.
+   *
+   * After an outcome-unknown error: Read poll/get: if this message is still at the head of the queue, acknowledge it again; if the head is another message (or the queue is empty), the acknowledgement arrived.
    * @example
    * ```ts
    * await hrd.poll.ack({ id: msg.id })

@@ -167,9 +167,14 @@ export async function ensureDomainRenewed(
       };
     }
     if (attempts > 0) {
-      // Expiry not moved yet: a renewal HRD accepted may still be an action in progress.
+      // Expiry not moved yet: a renewal HRD accepted may still be an action in progress. (HRD's action
+      // type strings are not documented; "renew" is what the sandbox and the operation name use.)
       for (const id of found.actions.filter((a) => !before!.has(a))) {
-        const action = await client.call("action/info", { id }, { retries: options.readRetries ?? 8 });
+        const action = await client.call(
+          "action/info",
+          { id },
+          { retries: options.readRetries ?? 8, signal: options.signal },
+        );
         if (action.type === "renew" && action.status !== "failed") {
           return {
             outcome: "renewed",
@@ -216,7 +221,8 @@ export interface EnsureTransferResult {
 /**
  * Makes sure a transfer-in of `input.name` to account `input.user` has been ordered: looks first,
  * orders only if the name is not in the account, and after an unknown outcome reads the domain
- * again (HRD shows a name whose transfer is running as `ordered`).
+ * again. This relies on a running transfer being visible in domain/info (status `ordered`), as in
+ * the sandbox; HRD does not document it — verify against the real API before relying on it.
  * @example
  * ```ts
  * const t = await hrd.ensureDomainTransferred({ name: "example.pl", user: 1234, authInfo: code });
@@ -335,6 +341,8 @@ export async function ensureOptionCreated(
 }
 
 export interface OrderCertificateResult {
+  /** Always `ordered`: this call placed exactly one order (a certificate order has no natural key to find an earlier one by). */
+  outcome: "ordered";
   certId: number;
   /** Absent when the order arrived but the reply carrying these was lost. */
   actionId?: number;
@@ -351,7 +359,13 @@ const normalisePem = (pem: string | undefined) =>
 
 async function certIds(client: HrdClient, options: EnsureOptions): Promise<Set<number>> {
   const ids = new Set<number>();
-  for await (const id of client.iterate("cert/list", {}, { retries: options.readRetries ?? 8 })) ids.add(id);
+  for await (const id of client.iterate(
+    "cert/list",
+    {},
+    { retries: options.readRetries ?? 8, signal: options.signal },
+  )) {
+    ids.add(id);
+  }
   return ids;
 }
 
@@ -378,6 +392,7 @@ export async function orderCertificateOnce(
     try {
       const r = await client.call("cert/create", input, { signal: options.signal });
       return {
+        outcome: "ordered",
         certId: r.certId,
         actionId: r.actionId,
         certContactId: r.certContactId,
@@ -390,13 +405,23 @@ export async function orderCertificateOnce(
     }
     const after = await certIds(client, options);
     for (const id of [...after].filter((i) => !before.has(i)).sort((a, b) => a - b)) {
-      const info = await client.call("cert/info", { id }, { retries: options.readRetries ?? 8 });
+      const info = await client.call(
+        "cert/info",
+        { id },
+        { retries: options.readRetries ?? 8, signal: options.signal },
+      );
       if (
         info.product === wire.product &&
         info.user === wire.userId &&
         normalisePem(info.csr) === normalisePem(wire.csr)
       ) {
-        return { certId: id, certContactId: info.certContactId, attempts, reconciled: true };
+        return {
+          outcome: "ordered",
+          certId: id,
+          certContactId: info.certContactId,
+          attempts,
+          reconciled: true,
+        };
       }
     }
     before = after;

@@ -2,7 +2,10 @@ import { formatAmount, type ParsedNode, type ParsedObject, toAsciiDomain, type X
 import { isPlFamily, tldOf } from "../pricing.js";
 import type { NsHost, SandboxDomain, SandboxState, SandboxUser } from "../state.js";
 
-/** A refusal, sent as `<status>error</status><message>…</message>` (HRD's error form). */
+/**
+ * A refusal. Without `code` it is sent as `<status>error</status><message>…</message>`; with a
+ * numeric `code`, as `<error>code</error>` — apiResponse.xsd allows no message beside that form.
+ */
 export class SandboxRefusal extends Error {
   constructor(
     message: string,

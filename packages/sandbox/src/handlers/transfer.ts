@@ -178,8 +178,8 @@ function endTrade(state: SandboxState, t: SandboxTrade, status: "cancelled" | "f
 }
 
 /**
- * A side accepts a cesja (what clicking the link in HRD's acceptance e-mail does). For tests and a
- * future admin endpoint. When both sides have accepted the trade is `confirmed`; one that needs no
+ * A side accepts a cesja (what clicking the link in HRD's acceptance e-mail does). For tests and the
+ * admin endpoint (`POST /trades/accept`). When both sides have accepted the trade is `confirmed`; one that needs no
  * payer confirmation then completes one action delay later. Throws SandboxRefusal when the trade
  * does not wait for this side.
  */

@@ -66,5 +66,9 @@ export const pollAck = defineOp({
   input: z.object({ id }).transform((v) => ({ id: v.id })),
   // Repeated after a lost reply, it would be refused (the message is gone): read poll/get instead.
   idempotent: false,
+  subject: (w) => ({ id: Number(w.id) }),
+  reconcile:
+    "Read poll/get: if this message is still at the head of the queue, acknowledge it again; if the head " +
+    "is another message (or the queue is empty), the acknowledgement arrived.",
   output: obj({}),
 });

@@ -68,8 +68,9 @@ const knownOr = <T extends string>() => outText.transform((s) => s as T | (strin
 const byId = z.object({ id }).transform((v) => ({ id: v.id }));
 
 const RECONCILE_TRANSFER =
-  "Read domain/transferStatus with the action id if you have it, else domain/info and domain/list (the " +
-  "name appears in the account once the transfer completes) and action/list, before ordering the transfer again.";
+  "Read domain/transferStatus with the action id if you have it, else domain/info (the sandbox shows a running " +
+  "transfer as status `ordered`; HRD's behaviour here is not documented) and action/list, before ordering the " +
+  "transfer again — or use client.ensureDomainTransferred, which does this.";
 
 const RECONCILE_TRADE =
   "Read domain/tradeStatus with the action id if you have it, else domain/info (its actions list and user) " +
@@ -273,6 +274,8 @@ export const tradePayerConfirm = defineOp({
 export const resendTradeMail = defineOp({
   name: "partner/resendTradeMail",
   effect: "write",
+  // A repeat after a lost reply would send the e-mails twice: read tradeStatus instead.
+  idempotent: false,
   summary:
     "Send the trade acceptance e-mails again, to the assignor and/or the assignee (their account ids; both when omitted).",
   input: z
