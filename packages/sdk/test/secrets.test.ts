@@ -51,6 +51,29 @@ describe("secrets never appear in errors, logs or debug dumps", () => {
     await attempt(wrong.partner.getBalance());
     texts.push(inspect(wrong, { depth: 10 }), JSON.stringify(wrong));
     await wrong.close();
+    // Transfer and trade codes: a refused transfer, a wrong trade code, a transfer whose reply is lost.
+    sb.state.foreign.set("obca-sekretna.pl", {
+      authInfo: "Prawdziwy#Kod-Obcy1",
+      registrantEmail: "x@example.com",
+    });
+    await attempt(c.domain.transfer({ name: "obca-sekretna.pl", user, authInfo: "Zly#Kod-Transferu9" }));
+    await attempt(c.domain.authInfoCheck({ name: "obca-sekretna.pl", authInfo: "Zly#Kod-Transferu9" }));
+    await attempt(
+      c.domain.transferRegistrantEmail({ name: "obca-sekretna.pl", authInfo: "Zly#Kod-Transferu9" }),
+    );
+    secrets.add("Zly#Kod-Transferu9");
+    sb.faults.add({ kind: "drop-after", operation: "domain/transfer", times: 1 });
+    await attempt(c.domain.transfer({ name: "obca-sekretna.pl", user, authInfo: "Prawdziwy#Kod-Obcy1" }));
+    sb.faults.clear();
+    const { pw } = await c.domain.tradeGetPw({ name: "sekrety.pl" });
+    const { pw: inner } = await c.domain.tradeInnerGetPw({ name: "sekrety.pl" });
+    secrets.add(pw);
+    secrets.add(inner);
+    await attempt(c.domain.trade({ name: "sekrety.pl", user, pw: `${pw}-zly` }));
+    secrets.add(`${pw}-zly`);
+    sb.faults.add({ kind: "garbage", operation: "domain/trade", times: 1 });
+    await attempt(c.domain.trade({ name: "sekrety.pl", user: (await c.user.create(PERSON)).id, pw }));
+    sb.faults.clear();
     // Bad input carrying would-be secrets.
     await attempt(c.call("domain/info", { name: "x", pass: sb.password } as never));
     // Token resume after a drop, so a token went over the wire and sits in the client.
