@@ -43,4 +43,6 @@ export {
   type VatRateCode,
   vatRate,
 } from "./money/vat.js";
+export * from "./promotions/index.js";
+export * from "./quote/index.js";
 export { parseInput } from "./validate.js";
