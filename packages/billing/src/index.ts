@@ -1,4 +1,11 @@
 export * from "./catalog/index.js";
+export {
+  assignPriceGroup,
+  type CreateCustomerInput,
+  type Customer,
+  createCustomer,
+  getCustomer,
+} from "./customers/basic.js";
 export type { Db, OpenDbOptions, QueryResult, Row, TransactionOptions } from "./db/db.js";
 export { type MigrationReport, migrate } from "./db/migrate.js";
 export { MIGRATIONS, type Migration } from "./db/migrations.js";
@@ -43,6 +50,7 @@ export {
   type VatRateCode,
   vatRate,
 } from "./money/vat.js";
+export * from "./prices/index.js";
 export * from "./promotions/index.js";
 export * from "./quote/index.js";
 export { parseInput } from "./validate.js";

@@ -197,4 +197,10 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX promotion_redemptions_customer ON promotion_redemptions (customer_id, promotion_id);`,
   },
+  {
+    id: "0003-wholesale-lookup-index",
+    // current_wholesale and the cost lookups read the newest import per service and period: without
+    // this index PostgreSQL sorts the whole history on every quote once imports pile up.
+    sql: "CREATE INDEX wholesale_prices_latest ON wholesale_prices (service_id, period, import_id DESC);",
+  },
 ];
