@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isSslTrial, SSL_PRODUCTS } from "../../packages/billing/src/catalog/products.js";
 import type { Db } from "../../packages/billing/src/db/db.js";
 import { openDb } from "../../packages/billing/src/db/open.js";
 import {
@@ -36,19 +37,8 @@ export interface BillingImportBenchRow {
   "ratio total/baseline": number;
 }
 
-const PRODUCTS = [
-  "Comodo SSL",
-  "Comodo SSL + Wildcard",
-  "Comodo EV SSL",
-  "Instant SSL",
-  "Positive SSL",
-  "Positive SSL + Wildcard",
-  "QuickSSL Basic",
-  "QuickSSL Premium",
-  "True BusinessID",
-  "True BusinessID Wildcard",
-  "True BusinessID + EV",
-];
+// The paid certificate products (the free trials have no renewal).
+const PRODUCTS = SSL_PRODUCTS.filter((p) => !isSslTrial(p));
 const OPTION_TLDS = 20;
 const slug = (p: string) => p.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 const zl = (grosze: number) => `${Math.floor(grosze / 100)}.${String(grosze % 100).padStart(2, "0")}`;

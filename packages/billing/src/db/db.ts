@@ -59,3 +59,40 @@ export function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
 }
+
+let savepoints = 0;
+
+/**
+ * The `Db` seen inside a transaction, for either driver: queries go to the transaction's
+ * connection, and a nested `transaction` is a savepoint (rolled back alone when it throws).
+ */
+export function transactionDb(
+  driver: Db["driver"],
+  schema: string,
+  query: Db["query"],
+  exec: (sql: string) => Promise<unknown>,
+): Db {
+  const self: Db = {
+    driver,
+    schema,
+    query,
+    exec: async (sql) => {
+      await exec(sql);
+    },
+    async transaction(fn) {
+      const name = `sp_${++savepoints}`;
+      await query(`SAVEPOINT ${name}`);
+      try {
+        const out = await fn(self);
+        await query(`RELEASE SAVEPOINT ${name}`);
+        return out;
+      } catch (err) {
+        await query(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw err;
+      }
+    },
+    // The transaction's owner ends it; closing a transaction handle does nothing.
+    close: async () => {},
+  };
+  return self;
+}

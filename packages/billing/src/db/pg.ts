@@ -7,6 +7,7 @@ import {
   type Row,
   sqlState,
   type TransactionOptions,
+  transactionDb,
 } from "./db.js";
 
 // int8 (counts, grosze sums) as numbers, dates as YYYY-MM-DD text: the same values PGlite gives.
@@ -29,34 +30,7 @@ function runner(client: Queryable) {
   };
 }
 
-let savepoints = 0;
 const MAX_ATTEMPTS = 10;
-
-function txDb(client: pg.PoolClient, schema: string): Db {
-  const query = runner(client);
-  const self: Db = {
-    driver: "pg",
-    schema,
-    query,
-    exec: async (sql) => {
-      await client.query(sql);
-    },
-    async transaction(fn) {
-      const name = `sp_${++savepoints}`;
-      await query(`SAVEPOINT ${name}`);
-      try {
-        const out = await fn(self);
-        await query(`RELEASE SAVEPOINT ${name}`);
-        return out;
-      } catch (err) {
-        await query(`ROLLBACK TO SAVEPOINT ${name}`);
-        throw err;
-      }
-    },
-    close: async () => {},
-  };
-  return self;
-}
 
 export function openPg(url: string, schema: string, poolSize = 10): Db {
   const pool = new pg.Pool({
@@ -81,7 +55,7 @@ export function openPg(url: string, schema: string, poolSize = 10): Db {
           await client.query(
             `BEGIN ISOLATION LEVEL ${(options.isolation ?? "read committed").toUpperCase()}`,
           );
-          const out = await fn(txDb(client, schema));
+          const out = await fn(transactionDb("pg", schema, runner(client), (sql) => client.query(sql)));
           await client.query("COMMIT");
           return out;
         } catch (err) {

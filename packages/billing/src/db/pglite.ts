@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import { type Db, ident, type QueryResult, type Row } from "./db.js";
+import { type Db, ident, type QueryResult, type Row, transactionDb } from "./db.js";
 
 // Same value shapes as the pg driver: int8 → number, date → text, numeric → text.
 const parsers = {
@@ -15,34 +15,6 @@ function runner(q: Queryable) {
     const r = await q.query<R>(sql, params as unknown[] | undefined);
     return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
   };
-}
-
-let savepoints = 0;
-
-function txDb(tx: Transaction, schema: string): Db {
-  const query = runner(tx);
-  const self: Db = {
-    driver: "pglite",
-    schema,
-    query,
-    exec: async (sql) => {
-      await tx.exec(sql);
-    },
-    async transaction(fn) {
-      const name = `sp_${++savepoints}`;
-      await query(`SAVEPOINT ${name}`);
-      try {
-        const out = await fn(self);
-        await query(`RELEASE SAVEPOINT ${name}`);
-        return out;
-      } catch (err) {
-        await query(`ROLLBACK TO SAVEPOINT ${name}`);
-        throw err;
-      }
-    },
-    close: async () => {},
-  };
-  return self;
 }
 
 /**
@@ -61,7 +33,8 @@ export async function openPglite(dataDir: string | undefined, schema: string): P
     exec: async (sql) => {
       await lite.exec(sql);
     },
-    transaction: (fn) => lite.transaction((tx) => fn(txDb(tx, schema))),
+    transaction: (fn) =>
+      lite.transaction((tx) => fn(transactionDb("pglite", schema, runner(tx), (sql) => tx.exec(sql)))),
     close: () => lite.close(),
   };
 }

@@ -4,15 +4,18 @@
  * and the zod pieces of their inputs.
  */
 import { z } from "zod";
+import {
+  SERVICE_KINDS as KINDS,
+  SERVICE_OPERATIONS as OPERATIONS,
+  type ServiceKind,
+  type ServiceOperation,
+} from "../catalog/services.js";
 import type { Db } from "../db/db.js";
 import { BillingNotFoundError } from "../errors.js";
 import { CURRENCIES, type Currency, type Money, money, parseDecimal } from "../money/money.js";
 import type { VatRateCode } from "../money/vat.js";
 
-export const KINDS = ["domain", "option", "ssl", "hosting"] as const;
-export type ServiceKind = (typeof KINDS)[number];
-export const OPERATIONS = ["register", "renew", "transfer", "trade", "create"] as const;
-export type ServiceOperation = (typeof OPERATIONS)[number];
+export { KINDS, OPERATIONS, type ServiceKind, type ServiceOperation };
 
 /** A row of `services`, as pricing sees it. */
 export interface ServiceRow {

@@ -7,7 +7,7 @@ import {
   sign,
   verify,
 } from "node:crypto";
-import { DOMAIN_NAME_PATTERN, type ParsedObject } from "@hrdkit/sdk";
+import { CERT_CONTACT_ROLES, CERT_CONTACT_TITLES, DOMAIN_NAME_PATTERN, type ParsedObject } from "@hrdkit/sdk";
 import {
   AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
@@ -284,30 +284,12 @@ function checkApprover(state: SandboxState, cn: string, email: string): void {
 
 const S40 = /^[a-zA-Z0-9._ -]{1,40}$/;
 const S200 = /^[a-zA-Z0-9,._ /-]{1,200}$/;
-const ROLES = [
-  "Administration Staff",
-  "Business Owner",
-  "Chairman",
-  "Company Director",
-  "Company Executive",
-  "Executive Officer",
-  "Financial Officer",
-  "General Manager",
-  "Information Officer",
-  "Managing Director",
-  "Marketing Officer",
-  "President",
-  "Sales Officer",
-  "Security Officer",
-  "Senior Manager",
-  "Technology Officer",
-  "Web Officer",
-  "Website Owner",
-];
+// The schema's lists, declared once in the SDK (the sandbox may import shared code from it).
+const ROLES: readonly string[] = CERT_CONTACT_ROLES;
 
 /** api.xsd `certAdminContactType`, in its order; `optional` fields may be absent. */
 const CONTACT_FIELDS: { name: string; ok: (v: string) => boolean; optional?: boolean }[] = [
-  { name: "title", ok: (v) => ["Mr", "Mrs", "Miss", "Ms", "Dr", "Rev"].includes(v) },
+  { name: "title", ok: (v) => (CERT_CONTACT_TITLES as readonly string[]).includes(v) },
   { name: "firstName", ok: (v) => S40.test(v) },
   { name: "lastName", ok: (v) => S40.test(v) },
   { name: "organization", ok: (v) => S40.test(v) },
