@@ -10,6 +10,7 @@ export type { Db, OpenDbOptions, QueryResult, Row, TransactionOptions } from "./
 export { type MigrationReport, migrate } from "./db/migrate.js";
 export { MIGRATIONS, type Migration } from "./db/migrations.js";
 export { openDb } from "./db/open.js";
+export * from "./documents/index.js";
 export {
   BillingConflictError,
   BillingError,

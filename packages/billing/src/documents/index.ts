@@ -1,0 +1,25 @@
+export { addDays, addMonths, addYears, warsawDate } from "./dates.js";
+export {
+  allocateNumber,
+  formatNumber,
+  getSeries,
+  periodKey,
+  type Series,
+  type SeriesKind,
+} from "./numbering.js";
+export {
+  addressSchema,
+  getBillingSettings,
+  getSellerSettings,
+  nipChecksumOk,
+  setBillingSettings,
+  setSellerSettings,
+} from "./settings.js";
+export {
+  type Address,
+  type BillingSettings,
+  DEFAULT_BILLING_SETTINGS,
+  type DocumentLine,
+  type Party,
+  type SellerSettings,
+} from "./types.js";

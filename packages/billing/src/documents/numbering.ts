@@ -1,0 +1,65 @@
+import type { Db } from "../db/db.js";
+import { BillingNotFoundError } from "../errors.js";
+
+export type SeriesKind = "proforma" | "invoice" | "correction";
+
+export interface Series {
+  id: number;
+  kind: SeriesKind;
+  name: string;
+  pattern: string;
+  reset: "never" | "yearly" | "monthly";
+}
+
+/** The counter's period for a date ('2026', '2026-11' or '-'), in Polish time. */
+export function periodKey(reset: Series["reset"], issueDate: string): string {
+  if (reset === "never") return "-";
+  return reset === "yearly" ? issueDate.slice(0, 4) : issueDate.slice(0, 7);
+}
+
+/** `FV/{YYYY}/{MM}/{N}` + 2026-11-27 + 17 → `FV/2026/11/17`. */
+export function formatNumber(pattern: string, issueDate: string, n: number): string {
+  return pattern
+    .replaceAll("{YYYY}", issueDate.slice(0, 4))
+    .replaceAll("{YY}", issueDate.slice(2, 4))
+    .replaceAll("{MM}", issueDate.slice(5, 7))
+    .replaceAll("{N}", String(n));
+}
+
+export async function getSeries(db: Db, kind: SeriesKind, seriesId?: number): Promise<Series> {
+  const { rows } = await db.query<Series>(
+    seriesId === undefined
+      ? "SELECT id, kind, name, pattern, reset FROM document_series WHERE kind = $1 AND is_default"
+      : "SELECT id, kind, name, pattern, reset FROM document_series WHERE kind = $1 AND id = $2",
+    seriesId === undefined ? [kind] : [kind, seriesId],
+  );
+  if (!rows[0])
+    throw new BillingNotFoundError(
+      seriesId === undefined ? `a default ${kind} series` : `${kind} series ${seriesId}`,
+    );
+  return rows[0];
+}
+
+/**
+ * The next number of a series, allocated INSIDE the caller's transaction (`tx`): the counter row
+ * is locked by the UPDATE until that transaction ends, so concurrent issuers queue, a rolled-back
+ * document gives its number back, and the sequence has no gaps and no duplicates.
+ * `issueDate` is `YYYY-MM-DD`.
+ */
+export async function allocateNumber(
+  tx: Db,
+  kind: SeriesKind,
+  issueDate: string,
+  seriesId?: number,
+): Promise<{ number: string; seriesId: number; sequence: number }> {
+  const series = await getSeries(tx, kind, seriesId);
+  const key = periodKey(series.reset, issueDate);
+  const { rows } = await tx.query<{ last: number }>(
+    `INSERT INTO series_counters (series_id, period_key, last) VALUES ($1, $2, 1)
+     ON CONFLICT (series_id, period_key) DO UPDATE SET last = series_counters.last + 1
+     RETURNING last`,
+    [series.id, key],
+  );
+  const sequence = rows[0]!.last;
+  return { number: formatNumber(series.pattern, issueDate, sequence), seriesId: series.id, sequence };
+}
