@@ -20,6 +20,10 @@ export {
   type BillingSettings,
   DEFAULT_BILLING_SETTINGS,
   type DocumentLine,
+  type InvoiceDocument,
   type Party,
+  type ProformaDocument,
+  type RenderMode,
   type SellerSettings,
+  type VatGroup,
 } from "./types.js";

@@ -69,3 +69,68 @@ export interface DocumentLine {
   serviceFrom?: string;
   serviceTo?: string;
 }
+
+/** A VAT-rate group of a document's totals. */
+export interface VatGroup {
+  rate: string;
+  net: number;
+  vat: number;
+  gross: number;
+  /** For EUR documents: the VAT in PLN at the document's exchange rate. */
+  vatPln?: number;
+}
+
+/** A proforma as renderers and senders see it (what `getProforma` returns). */
+export interface ProformaDocument {
+  kind: "proforma";
+  id: number;
+  number: string;
+  origin: "order" | "renewal" | "manual";
+  status: "issued" | "paid" | "cancelled" | "expired";
+  issueDate: string;
+  dueDate: string;
+  currency: "PLN" | "EUR";
+  seller: SellerSettings;
+  buyer: Party;
+  payer?: Party;
+  bankAccount: string;
+  transferTitle: string;
+  lines: DocumentLine[];
+  vatBreakdown: VatGroup[];
+  net: number;
+  vat: number;
+  gross: number;
+  paid: number;
+  customerId: number;
+}
+
+/** A VAT invoice or a correction as renderers, KSeF export and senders see it (`getInvoice`). */
+export interface InvoiceDocument {
+  kind: "VAT" | "KOR";
+  id: number;
+  number: string;
+  issueDate: string;
+  /** P_6: the date of the service or of the payment received before it. */
+  saleDate: string;
+  place?: string;
+  currency: "PLN" | "EUR";
+  /** EUR invoices: the NBP rate (text, up to 6 decimals), its table number and date. */
+  exchangeRate?: { rate: string; table: string; date: string };
+  seller: SellerSettings;
+  buyer: Party;
+  lines: (DocumentLine & { state?: "before" | "after" })[];
+  vatBreakdown: VatGroup[];
+  net: number;
+  vat: number;
+  gross: number;
+  amountInWords: string;
+  payment: { method?: string; paidAt?: string; paid?: number };
+  annotations: { reverseCharge?: boolean; exemptionBasis?: string; splitPayment?: boolean };
+  /** Corrections: the corrected invoice and why. */
+  corrected?: { id: number; number: string; issueDate: string; reason: string };
+  customerId: number;
+  proformaId?: number;
+}
+
+/** How a document is printed: the original, a copy, or a duplicate (art. 106l) with its own date. */
+export type RenderMode = { mode: "original" } | { mode: "copy" } | { mode: "duplicate"; issuedOn: string };
