@@ -1,3 +1,4 @@
+export * from "./activation/index.js";
 export * from "./catalog/index.js";
 export {
   assignPriceGroup,
