@@ -19,6 +19,8 @@ export {
   BillingValidationError,
   type FieldIssue,
 } from "./errors.js";
+export * from "./invoices/index.js";
+export * from "./ksef/index.js";
 export {
   add,
   allocate,

@@ -20,7 +20,9 @@ export async function makeCsr(
   const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
   const csr = await Pkcs10CertificateRequestGenerator.create(
     { name: [{ CN: [cn] }, { O: ["Sklep Testowy"] }, { C: ["PL"] }], keys, signingAlgorithm: alg },
-    webcrypto,
+    // Node's webcrypto is the provider; the cast bridges Node's and the DOM's Crypto types (a
+    // package's types may pull in lib.dom, whose Crypto knows algorithms Node 20's types do not).
+    webcrypto as unknown as Parameters<typeof Pkcs10CertificateRequestGenerator.create>[1],
   );
   const spki = Buffer.from(await webcrypto.subtle.exportKey("spki", keys.publicKey));
   return { pem: csr.toString("pem"), spki, keys };
