@@ -1,12 +1,6 @@
 export * from "./activation/index.js";
 export * from "./catalog/index.js";
-export {
-  assignPriceGroup,
-  type CreateCustomerInput,
-  type Customer,
-  createCustomer,
-  getCustomer,
-} from "./customers/basic.js";
+export * from "./customers/index.js";
 export type { Db, OpenDbOptions, QueryResult, Row, TransactionOptions } from "./db/db.js";
 export { type MigrationReport, migrate } from "./db/migrate.js";
 export { MIGRATIONS, type Migration } from "./db/migrations.js";
@@ -21,6 +15,7 @@ export {
 } from "./errors.js";
 export * from "./invoices/index.js";
 export * from "./ksef/index.js";
+export * from "./mail/index.js";
 export {
   add,
   allocate,
@@ -54,7 +49,9 @@ export {
   type VatRateCode,
   vatRate,
 } from "./money/vat.js";
+export * from "./payments/index.js";
 export * from "./prices/index.js";
 export * from "./promotions/index.js";
 export * from "./quote/index.js";
+export * from "./render/index.js";
 export { parseInput } from "./validate.js";

@@ -3,12 +3,17 @@
  * add the next. Each runs in its own transaction with `search_path` set to hrdkit's schema, so
  * table names are unqualified.
  */
+import { CUSTOMERS_MIGRATIONS } from "./migrations-customers.js";
+import { MAIL_MIGRATIONS } from "./migrations-mail.js";
+import { PAYMENTS_MIGRATIONS } from "./migrations-payments.js";
+import { PROFORMAS_MIGRATIONS } from "./migrations-proformas.js";
+
 export interface Migration {
   id: string;
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [
+const BASE_MIGRATIONS: readonly Migration[] = [
   {
     id: "0001-settings",
     sql: `
@@ -552,4 +557,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX outbound_messages_pending ON outbound_messages (status, id);`,
   },
+];
+
+/**
+ * Every migration in the order it is applied: the base list, then each area's own additions
+ * (files `migrations-<area>.ts`), ordered by id so the order never depends on import order.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  ...BASE_MIGRATIONS,
+  ...[...CUSTOMERS_MIGRATIONS, ...PROFORMAS_MIGRATIONS, ...PAYMENTS_MIGRATIONS, ...MAIL_MIGRATIONS].sort(
+    (a, b) => a.id.localeCompare(b.id),
+  ),
 ];
