@@ -51,6 +51,7 @@ export {
 } from "./money/vat.js";
 export * from "./payments/index.js";
 export * from "./prices/index.js";
+export * from "./proformas/index.js";
 export * from "./promotions/index.js";
 export * from "./quote/index.js";
 export * from "./render/index.js";

@@ -1,6 +1,7 @@
 export { addDays, addMonths, addYears, warsawDate } from "./dates.js";
 export {
   allocateNumber,
+  allocateNumbers,
   formatNumber,
   getSeries,
   periodKey,

@@ -52,14 +52,30 @@ export async function allocateNumber(
   issueDate: string,
   seriesId?: number,
 ): Promise<{ number: string; seriesId: number; sequence: number }> {
+  const block = await allocateNumbers(tx, kind, issueDate, 1, seriesId);
+  return { number: block.numbers[0]!, seriesId: block.seriesId, sequence: block.first };
+}
+
+/**
+ * `count` consecutive numbers of a series at once (a renewal run numbers a batch of proformas
+ * with one counter update). Same locking and the same guarantees as `allocateNumber`.
+ */
+export async function allocateNumbers(
+  tx: Db,
+  kind: SeriesKind,
+  issueDate: string,
+  count: number,
+  seriesId?: number,
+): Promise<{ seriesId: number; numbers: string[]; first: number }> {
   const series = await getSeries(tx, kind, seriesId);
-  const key = periodKey(series.reset, issueDate);
+  if (count === 0) return { seriesId: series.id, numbers: [], first: 0 };
   const { rows } = await tx.query<{ last: number }>(
-    `INSERT INTO series_counters (series_id, period_key, last) VALUES ($1, $2, 1)
-     ON CONFLICT (series_id, period_key) DO UPDATE SET last = series_counters.last + 1
+    `INSERT INTO series_counters (series_id, period_key, last) VALUES ($1, $2, $3)
+     ON CONFLICT (series_id, period_key) DO UPDATE SET last = series_counters.last + EXCLUDED.last
      RETURNING last`,
-    [series.id, key],
+    [series.id, periodKey(series.reset, issueDate), count],
   );
-  const sequence = rows[0]!.last;
-  return { number: formatNumber(series.pattern, issueDate, sequence), seriesId: series.id, sequence };
+  const first = rows[0]!.last - count + 1;
+  const numbers = Array.from({ length: count }, (_, i) => formatNumber(series.pattern, issueDate, first + i));
+  return { seriesId: series.id, numbers, first };
 }

@@ -95,7 +95,10 @@ export async function getSellerSettings(db: Db): Promise<SellerSettings> {
   return seller;
 }
 
-export async function setBillingSettings(db: Db, input: Partial<BillingSettings>): Promise<BillingSettings> {
+export async function setBillingSettings(
+  db: Db,
+  input: { renewalLeadDays?: Partial<BillingSettings["renewalLeadDays"]>; proformaValidDays?: number },
+): Promise<BillingSettings> {
   const patch = parseInput("setBillingSettings", billingSchema, input);
   const current = await getBillingSettings(db);
   const next: BillingSettings = {

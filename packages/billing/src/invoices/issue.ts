@@ -75,6 +75,7 @@ interface ProformaRow {
 interface ProformaLineRow {
   position: number;
   name: string;
+  description: string | null;
   quantity: number;
   unit_net: number;
   discount: number;
@@ -203,7 +204,7 @@ export async function issueInvoiceWith(
     }
 
     const { rows: lineRows } = await tx.query<ProformaLineRow>(
-      `SELECT position, name, quantity, unit_net, discount, net, vat_rate, gross, service_from, service_to
+      `SELECT position, name, description, quantity, unit_net, discount, net, vat_rate, gross, service_from, service_to
        FROM proforma_lines WHERE proforma_id = $1 ORDER BY position`,
       [p.id],
     );
@@ -224,7 +225,8 @@ export async function issueInvoiceWith(
     const vat = invoiceVat(p, lineRows, rates, reverseCharge);
     const lines: StoredLine[] = lineRows.map((l, i) => ({
       position: l.position,
-      name: l.name,
+      // Art. 106e pkt 7 wants the kind of service: "Rejestracja domeny .pl: sklep.pl", not just the name.
+      name: l.description ? `${l.description}: ${l.name}` : l.name,
       quantity: l.quantity,
       unitNet: l.unit_net,
       discount: l.discount,
