@@ -265,7 +265,8 @@ export async function issueInvoiceWith(
         amountInWords: amountInWords(vat.total.gross),
         payment: {
           ...(method ? { method } : {}),
-          paidAt: p.paid_at.toISOString(),
+          // The payment day (Warsaw), as documents print it.
+          paidAt: warsawDate(p.paid_at),
           paid: p.paid,
         },
         annotations: { reverseCharge, splitPayment: false },
