@@ -225,6 +225,67 @@ describe.each(drivers())("the reseller's flow on $name", (driver) => {
   }, 60_000);
 });
 
+describe.each(drivers())("an EU business buys under reverse charge on $name", (driver) => {
+  it("quote, proforma and invoice all carry np II and no Polish VAT; the payment matches exactly", async () => {
+    const db = await driver.open();
+    try {
+      const at = new Date("2026-04-01T10:00:00+02:00");
+      await seedDefaultCatalog(db);
+      await setSellerSettings(db, SELLER);
+      const group = await createPriceGroup(db, { name: "B2B" });
+      const { rows } = await db.query<{ id: number }>(
+        "SELECT id FROM services WHERE code = 'domain.eu.register'",
+      );
+      await db.query(
+        "INSERT INTO prices (group_id, service_id, period, net, source) VALUES ($1, $2, 1, 4000, 'manual')",
+        [group.id, rows[0]!.id],
+      );
+      const c = await createCustomer(db, {
+        name: "Webshop GmbH",
+        euVat: { country: "DE", number: "123456789" },
+        addresses: {
+          correspondence: { street: "Hauptstraße 1", postcode: "10115", city: "Berlin", country: "DE" },
+        },
+      } as never);
+      const q = await quote(db, {
+        customerId: c.id,
+        items: [{ serviceCode: "domain.eu.register", name: "webshop.eu", period: 1 }],
+        at,
+      });
+      expect(q.lines[0]).toMatchObject({ vatRate: "np II" });
+      expect(q.totals.gross.amount).toBe(4000);
+      const { proforma } = await createProformaForOrder(db, {
+        customerId: c.id,
+        quote: q,
+        orderRef: "eu-1",
+        at,
+      });
+      expect(proforma.gross).toBe(4000);
+      const paid = await recordPayment(db, {
+        proformaId: proforma.id,
+        method: "transfer",
+        amount: { amount: 4000, currency: "PLN" },
+        receivedAt: at,
+        reference: "eu-transfer-1",
+      });
+      expect(paid.outcome).toBe("paid");
+      const inv = await getInvoice(
+        db,
+        (await issueInvoiceForProforma(db, { proformaId: proforma.id, at })).id,
+      );
+      expect(inv.lines.map((l) => l.vatRate)).toEqual(["np II"]);
+      expect(inv).toMatchObject({ net: 4000, vat: 0, gross: 4000, annotations: { reverseCharge: true } });
+      const { rows: balance } = await db.query(
+        "SELECT * FROM customer_balance_entries WHERE customer_id = $1",
+        [c.id],
+      );
+      expect(balance).toEqual([]); // nothing overpaid
+    } finally {
+      await driver.dispose(db);
+    }
+  }, 60_000);
+});
+
 async function latestProforma(db: Db, customerId: number): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     "SELECT id FROM proformas WHERE customer_id = $1 ORDER BY id DESC LIMIT 1",

@@ -177,6 +177,7 @@ const quoteSchema = z.strictObject({
 });
 
 interface CustomerRow {
+  reverse_charge: boolean | null;
   first_order_at: Date | null;
   group_id: number | null;
   currency: Currency | null;
@@ -237,7 +238,9 @@ async function load(
 ) {
   return Promise.all([
     db.query<CustomerRow>(
-      `SELECT c.first_order_at, g.id AS group_id, g.currency
+      `SELECT c.first_order_at, g.id AS group_id, g.currency,
+         -- an EU business outside Poland buys under reverse charge (art. 28b): no Polish VAT
+         (c.eu_vat_country IS NOT NULL AND c.eu_vat_country <> 'PL' AND c.nip IS NULL) AS reverse_charge
        FROM customers c
        LEFT JOIN price_groups g
          ON g.id = COALESCE(c.price_group_id, (SELECT id FROM price_groups WHERE is_default))
@@ -330,7 +333,7 @@ export async function quote(db: Db, input: QuoteInput): Promise<Quote> {
     serviceCode: r.code!,
     period: q.items[k]!.period,
     listNet: r.net!,
-    vatRate: r.vat_rate!,
+    vatRate: customer.reverse_charge ? "np II" : r.vat_rate!,
   }));
   const listNet = engineLines.reduce((s, l) => s + l.listNet, 0);
 
@@ -388,7 +391,7 @@ export async function quote(db: Db, input: QuoteInput): Promise<Quote> {
         amount: money(d.amount, currency),
       })),
       net: money(res.net, currency),
-      vatRate: r.vat_rate!,
+      vatRate: engineLines[k]!.vatRate,
       vat: v.vat,
       gross: v.gross,
       cost: r.cost === null ? null : money(r.cost, currency),
