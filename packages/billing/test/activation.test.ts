@@ -104,7 +104,7 @@ describe.each(drivers())("activation on $name", (driver) => {
       addresses: {
         correspondence: { street: "ul. Prosta 20", postcode: "00-850", city: "Warszawa", country: "PL" },
       },
-    } as never);
+    });
     customerId = c.id;
   }, 60_000);
   afterAll(async () => {
@@ -220,7 +220,12 @@ describe.each(drivers())("activation on $name", (driver) => {
     expect(r.tasks[0]!.error).toMatch(/zarejestrowana|dostępna/);
     expect(r.invoice.number).toMatch(/^FV\//); // paid: the invoice is due anyway
     sandbox.state.taken.delete("zajeta-w-miedzyczasie.pl");
-    const retried = await activateProforma(db, { proformaId: id, at: AT }, { port, issueInvoice });
+    // Activating again does not repeat a refusal on its own…
+    const again = await activateProforma(db, { proformaId: id, at: AT }, { port, issueInvoice });
+    expect(again.tasks[0]!.status).toBe("failed");
+    expect(port.calls).toHaveLength(1);
+    // …the operator retries it once the cause is dealt with.
+    const retried = await activateProforma(db, { proformaId: id, at: AT, retryFailed: true }, { port, issueInvoice });
     expect(retried.complete).toBe(true);
     expect(charges("zajeta-w-miedzyczasie.pl")).toHaveLength(1);
   });

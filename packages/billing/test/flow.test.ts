@@ -111,7 +111,7 @@ describe.each(drivers())("the reseller's flow on $name", (driver) => {
           country: "PL",
         },
       },
-    } as never);
+    });
     customerId = customer.id;
   }, 60_000);
   afterAll(async () => {
@@ -246,7 +246,7 @@ describe.each(drivers())("an EU business buys under reverse charge on $name", (d
         addresses: {
           correspondence: { street: "Hauptstraße 1", postcode: "10115", city: "Berlin", country: "DE" },
         },
-      } as never);
+      });
       const q = await quote(db, {
         customerId: c.id,
         items: [{ serviceCode: "domain.eu.register", name: "webshop.eu", period: 1 }],

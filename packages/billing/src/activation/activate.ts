@@ -53,6 +53,7 @@ export type InvoiceIssuer = (
 const activateSchema = z.object({
   proformaId: z.number().int().positive(),
   at: z.date(),
+  retryFailed: z.boolean().default(false),
   exchangeRate: z
     .object({
       rate: z.string().regex(/^\d+(\.\d{1,6})?$/, "must be a decimal with up to 6 places"),
@@ -159,7 +160,8 @@ async function prepare(
         "unpaid",
       );
     }
-    if (p.currency !== "PLN" && !exchangeRate) {
+    const { rows: invoiced } = await tx.query("SELECT 1 FROM invoices WHERE proforma_id = $1", [proformaId]);
+    if (p.currency !== "PLN" && !exchangeRate && invoiced.length === 0) {
       throw new BillingConflictError(
         `proforma ${proformaId} is in ${p.currency}: activation needs the NBP exchange rate for its invoice`,
         "exchange_rate_required",
@@ -188,14 +190,21 @@ async function prepare(
 }
 
 /** Claims a task for this run: only one activation at a time may run it. */
-async function claim(db: Db, taskId: number, at: Date): Promise<TaskRow | undefined> {
+/**
+ * Claims a task for this run: only one activation at a time may run it. A task that failed
+ * for good (HRD refused) is claimed again only when the caller asks for it (`retryFailed`),
+ * once the cause has been dealt with; one whose outcome was unknown is always retried.
+ */
+async function claim(db: Db, taskId: number, at: Date, retryFailed: boolean): Promise<TaskRow | undefined> {
   const { rows } = await db.query<TaskRow>(
     `UPDATE provisioning_tasks
         SET status = 'running', attempts = attempts + 1, started_at = $2, last_error = NULL
       WHERE id = $1
-        AND (status IN ('pending', 'failed') OR (status = 'running' AND started_at < $3))
+        AND (status = 'pending'
+             OR (status = 'failed' AND ($4 OR coalesce((result ->> 'retryable')::boolean, true)))
+             OR (status = 'running' AND started_at < $3))
       RETURNING ${TASK_COLUMNS}`,
-    [taskId, at, new Date(at.getTime() - TASK_LEASE_MS)],
+    [taskId, at, new Date(at.getTime() - TASK_LEASE_MS), retryFailed],
   );
   return rows[0];
 }
@@ -244,8 +253,8 @@ async function record(
   await db.transaction(async (tx) => {
     if (result.status === "failed") {
       await tx.query(
-        "UPDATE provisioning_tasks SET status = 'failed', last_error = $2, finished_at = $3 WHERE id = $1",
-        [row.id, result.reason, at],
+        "UPDATE provisioning_tasks SET status = 'failed', last_error = $2, finished_at = $3, result = $4 WHERE id = $1",
+        [row.id, result.reason, at, JSON.stringify({ retryable: result.retryable })],
       );
       return;
     }
@@ -281,18 +290,28 @@ async function record(
  */
 export async function activateProforma(
   db: Db,
-  input: { proformaId: number; at: Date; exchangeRate?: { rate: string; table: string; date: string } },
+  input: {
+    proformaId: number;
+    at: Date;
+    exchangeRate?: { rate: string; table: string; date: string };
+    /** Also retry tasks HRD refused (after the cause was fixed). Tasks whose outcome was unknown are always retried. */
+    retryFailed?: boolean;
+  },
   deps: { port: ProvisioningPort; issueInvoice: InvoiceIssuer },
 ): Promise<ActivationResult> {
-  const { proformaId, at, exchangeRate } = parseInput("activateProforma", activateSchema, input);
+  const { proformaId, at, exchangeRate, retryFailed } = parseInput("activateProforma", activateSchema, input);
   const { invoice } = await prepare(db, proformaId, at, deps.issueInvoice, exchangeRate);
 
   const { rows: open } = await db.query<TaskRow>(
     `SELECT ${TASK_COLUMNS} FROM provisioning_tasks WHERE proforma_id = $1 AND status <> 'done' ORDER BY position`,
     [proformaId],
   );
-  const needed = open.reduce((s, t) => s + t.expected_cost, 0);
-  if (open.length > 0 && needed > 0) {
+  // What this run may send: pending tasks and retryable failures (a running one belongs to someone).
+  const willRun = open.filter(
+    (t) => t.status === "pending" || (t.status === "failed" && (retryFailed || t.result?.retryable !== false)),
+  );
+  const needed = willRun.reduce((s, t) => s + t.expected_cost, 0);
+  if (needed > 0) {
     const available = await deps.port.availableBalance();
     if (available < needed) {
       throw new BillingConflictError(
@@ -302,7 +321,7 @@ export async function activateProforma(
     }
   }
   for (const t of open) {
-    const row = await claim(db, t.id, at);
+    const row = await claim(db, t.id, at, retryFailed);
     if (!row) continue; // another activation holds it right now
     const task = await taskContext(db, row);
     let result: ProvisionResult;

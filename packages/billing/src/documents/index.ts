@@ -4,9 +4,11 @@ export {
   allocateNumbers,
   formatNumber,
   getSeries,
+  listSeries,
   periodKey,
   type Series,
   type SeriesKind,
+  upsertSeries,
 } from "./numbering.js";
 export {
   addressSchema,

@@ -1,5 +1,7 @@
+import { z } from "zod";
 import type { Db } from "../db/db.js";
-import { BillingNotFoundError } from "../errors.js";
+import { BillingConflictError, BillingNotFoundError } from "../errors.js";
+import { parseInput } from "../validate.js";
 
 export type SeriesKind = "proforma" | "invoice" | "correction";
 
@@ -78,4 +80,76 @@ export async function allocateNumbers(
   const first = rows[0]!.last - count + 1;
   const numbers = Array.from({ length: count }, (_, i) => formatNumber(series.pattern, issueDate, first + i));
   return { seriesId: series.id, numbers, first };
+}
+
+const seriesSchema = z.object({
+  kind: z.enum(["proforma", "invoice", "correction"]),
+  name: z.string().trim().min(1).max(100),
+  pattern: z
+    .string()
+    .trim()
+    .min(3)
+    .max(100)
+    .refine((p) => p.includes("{N}"), "must contain {N}, the counter")
+    .refine(
+      (p) => !/\{(?!YYYY\}|YY\}|MM\}|N\})[^}]*\}/.test(p),
+      "knows only the tokens {YYYY}, {YY}, {MM} and {N}",
+    ),
+  reset: z.enum(["never", "yearly", "monthly"]).default("yearly"),
+  isDefault: z.boolean().default(false),
+});
+
+/**
+ * Adds a number series (or changes the pattern, reset or default flag of one with that name).
+ * A counter must restart when its period does: a pattern without {YYYY} or {YY} cannot reset
+ * yearly, one without {MM} cannot reset monthly — otherwise two documents would share a number.
+ * @example
+ * ```ts
+ * await upsertSeries(db, { kind: "invoice", name: "Faktury sklepu", pattern: "FS/{N}/{YYYY}", reset: "yearly", isDefault: true });
+ * ```
+ */
+export async function upsertSeries(db: Db, input: z.input<typeof seriesSchema>): Promise<Series> {
+  const s = parseInput(
+    "upsertSeries",
+    seriesSchema.superRefine((v, ctx) => {
+      const year = v.pattern.includes("{YYYY}") || v.pattern.includes("{YY}");
+      if (v.reset !== "never" && !year) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["pattern"],
+          message: `must contain {YYYY} or {YY} to reset ${v.reset}`,
+        });
+      }
+      if (v.reset === "monthly" && !v.pattern.includes("{MM}")) {
+        ctx.addIssue({ code: "custom", path: ["pattern"], message: "must contain {MM} to reset monthly" });
+      }
+    }),
+    input,
+  );
+  return db.transaction(async (tx) => {
+    const { rows: existing } = await tx.query<{ id: number; kind: string }>(
+      "SELECT id, kind FROM document_series WHERE name = $1",
+      [s.name],
+    );
+    if (existing[0] && existing[0].kind !== s.kind) {
+      throw new BillingConflictError(`series "${s.name}" is a ${existing[0].kind} series`, "series_kind");
+    }
+    if (s.isDefault)
+      await tx.query("UPDATE document_series SET is_default = false WHERE kind = $1", [s.kind]);
+    const { rows } = await tx.query<Series>(
+      `INSERT INTO document_series (kind, name, pattern, reset, is_default) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name) DO UPDATE SET pattern = EXCLUDED.pattern, reset = EXCLUDED.reset,
+         is_default = EXCLUDED.is_default OR document_series.is_default
+       RETURNING id, kind, name, pattern, reset`,
+      [s.kind, s.name, s.pattern, s.reset, s.isDefault],
+    );
+    return rows[0]!;
+  });
+}
+
+export async function listSeries(db: Db): Promise<(Series & { isDefault: boolean })[]> {
+  const { rows } = await db.query<Series & { is_default: boolean }>(
+    "SELECT id, kind, name, pattern, reset, is_default FROM document_series ORDER BY kind, id",
+  );
+  return rows.map(({ is_default, ...r }) => ({ ...r, isDefault: is_default }));
 }

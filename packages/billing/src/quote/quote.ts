@@ -240,7 +240,11 @@ async function load(
     db.query<CustomerRow>(
       `SELECT c.first_order_at, g.id AS group_id, g.currency,
          -- an EU business outside Poland buys under reverse charge (art. 28b): no Polish VAT
-         (c.eu_vat_country IS NOT NULL AND c.eu_vat_country <> 'PL' AND c.nip IS NULL) AS reverse_charge
+         -- (the same test as the invoice's isEuReverseCharge: EU VAT number, no NIP, address abroad)
+         (c.eu_vat_country IS NOT NULL AND c.eu_vat_country <> 'PL' AND c.nip IS NULL
+          AND coalesce((SELECT a.country FROM customer_addresses a
+                        WHERE a.customer_id = c.id AND a.kind IN ('invoice', 'correspondence')
+                        ORDER BY a.kind = 'invoice' DESC LIMIT 1), 'PL') <> 'PL') AS reverse_charge
        FROM customers c
        LEFT JOIN price_groups g
          ON g.id = COALESCE(c.price_group_id, (SELECT id FROM price_groups WHERE is_default))
