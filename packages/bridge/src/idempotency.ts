@@ -1,0 +1,96 @@
+/**
+ * The idempotency journal: a purchase (register, renew, transfer, certificate order) carries an
+ * `Idempotency-Key` derived from the panel's own ids (e.g. `whmcs-12-register-1y`). The first
+ * call runs; a repeat — an admin clicking again, a cron retry, a timeout resent — gets the first
+ * result back and never buys twice. A repeat that arrives while the first is still running
+ * waits for it. The same key with a different body is refused.
+ */
+import { createHash } from "node:crypto";
+import type { Db } from "@hrdkit/billing";
+import { BridgeError } from "./errors.js";
+
+export interface Journaled {
+  statusCode: number;
+  body: unknown;
+  /** True when this is a stored result of an earlier call. */
+  replayed: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function withIdempotency(
+  db: Db,
+  key: string,
+  route: string,
+  body: unknown,
+  run: () => Promise<{ statusCode: number; body: unknown }>,
+  options: { waitMs?: number } = {},
+): Promise<Journaled> {
+  if (!/^[A-Za-z0-9._:-]{8,200}$/.test(key)) {
+    throw new BridgeError(
+      400,
+      "bad_idempotency_key",
+      "Idempotency-Key must be 8–200 characters of A-Z a-z 0-9 . _ : -",
+    );
+  }
+  const hash = createHash("sha256")
+    .update(JSON.stringify(body ?? null))
+    .digest("hex");
+  const claimed = await db.query(
+    `INSERT INTO bridge_idempotency (key, route, request_hash, status) VALUES ($1, $2, $3, 'running')
+     ON CONFLICT (key) DO NOTHING`,
+    [key, route, hash],
+  );
+  if (claimed.rowCount === 0) {
+    const deadline = Date.now() + (options.waitMs ?? 60_000);
+    for (;;) {
+      const { rows } = await db.query<{
+        route: string;
+        request_hash: string;
+        status: string;
+        status_code: number | null;
+        response: unknown;
+      }>("SELECT route, request_hash, status, status_code, response FROM bridge_idempotency WHERE key = $1", [
+        key,
+      ]);
+      const row = rows[0]!;
+      if (row.route !== route || row.request_hash !== hash) {
+        throw new BridgeError(
+          422,
+          "idempotency_key_reused",
+          "this Idempotency-Key was used for a different request",
+        );
+      }
+      if (row.status === "done")
+        return { statusCode: row.status_code ?? 200, body: row.response, replayed: true };
+      if (Date.now() > deadline) {
+        throw new BridgeError(
+          409,
+          "in_progress",
+          "the first request with this Idempotency-Key is still running: ask again later",
+          true,
+        );
+      }
+      await sleep(50);
+    }
+  }
+  try {
+    const result = await run();
+    // Only a definite answer is journaled; a failure that may be retried frees the key.
+    await db.query(
+      "UPDATE bridge_idempotency SET status = 'done', status_code = $2, response = $3, finished_at = now() WHERE key = $1",
+      [key, result.statusCode, JSON.stringify(result.body)],
+    );
+    return { ...result, replayed: false };
+  } catch (err) {
+    if (err instanceof BridgeError && !err.retryable) {
+      await db.query(
+        "UPDATE bridge_idempotency SET status = 'done', status_code = $2, response = $3, finished_at = now() WHERE key = $1",
+        [key, err.status, JSON.stringify(err.toBody())],
+      );
+    } else {
+      await db.query("DELETE FROM bridge_idempotency WHERE key = $1", [key]);
+    }
+    throw err;
+  }
+}

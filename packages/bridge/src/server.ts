@@ -1,0 +1,65 @@
+import { type Db, openDb } from "@hrdkit/billing";
+import { type Sandbox, startSandbox } from "@hrdkit/sandbox";
+import { HrdClient } from "@hrdkit/sdk";
+import type { FastifyInstance } from "fastify";
+import { type BridgeContext, buildApp } from "./app.js";
+import { type BridgeConfig, loadConfig } from "./config.js";
+import { ROUTES } from "./routes/index.js";
+import { createKey, migrateBridge } from "./store.js";
+
+export interface Bridge {
+  url: string;
+  docsUrl: string;
+  app: FastifyInstance;
+  ctx: BridgeContext;
+  db: Db;
+  /** The embedded sandbox, when no HRD credentials were given. */
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the bridge: HRD (or, without credentials, an embedded sandbox), the database
+ * (`DATABASE_URL`, or PGlite), migrations, the HTTP server.
+ */
+export async function startBridge(
+  options: { config?: Partial<BridgeConfig>; now?: () => Date } = {},
+): Promise<Bridge> {
+  const config = { ...loadConfig(), ...options.config };
+  let sandbox: Sandbox | undefined;
+  let hrd: HrdClient;
+  if (config.hrd) {
+    hrd = new HrdClient(config.hrd);
+  } else {
+    sandbox = await startSandbox({ actionDelayMs: 0 });
+    hrd = new HrdClient(sandbox.clientOptions());
+  }
+  const db = await openDb({ url: config.databaseUrl ?? "", dataDir: config.dataDir });
+  await migrateBridge(db);
+  const ctx: BridgeContext = {
+    db,
+    hrd,
+    backend: sandbox ? "sandbox" : "hrd",
+    signatureWindowMs: config.signatureWindowMs,
+    now: options.now ?? (() => new Date()),
+  };
+  const app = await buildApp(ctx, ROUTES);
+  const address = await app.listen({ host: config.host, port: config.port });
+  const url = address.replace("[::1]", "127.0.0.1");
+  return {
+    url,
+    docsUrl: `${url}/docs`,
+    app,
+    ctx,
+    db,
+    sandbox,
+    async close() {
+      await app.close();
+      await hrd.close();
+      await db.close();
+      await sandbox?.close();
+    },
+  };
+}
+
+export { createKey };
