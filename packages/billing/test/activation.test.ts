@@ -225,7 +225,11 @@ describe.each(drivers())("activation on $name", (driver) => {
     expect(again.tasks[0]!.status).toBe("failed");
     expect(port.calls).toHaveLength(1);
     // …the operator retries it once the cause is dealt with.
-    const retried = await activateProforma(db, { proformaId: id, at: AT, retryFailed: true }, { port, issueInvoice });
+    const retried = await activateProforma(
+      db,
+      { proformaId: id, at: AT, retryFailed: true },
+      { port, issueInvoice },
+    );
     expect(retried.complete).toBe(true);
     expect(charges("zajeta-w-miedzyczasie.pl")).toHaveLength(1);
   });

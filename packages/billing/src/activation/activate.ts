@@ -308,7 +308,8 @@ export async function activateProforma(
   );
   // What this run may send: pending tasks and retryable failures (a running one belongs to someone).
   const willRun = open.filter(
-    (t) => t.status === "pending" || (t.status === "failed" && (retryFailed || t.result?.retryable !== false)),
+    (t) =>
+      t.status === "pending" || (t.status === "failed" && (retryFailed || t.result?.retryable !== false)),
   );
   const needed = willRun.reduce((s, t) => s + t.expected_cost, 0);
   if (needed > 0) {
