@@ -37,7 +37,8 @@ export function isPlFamily(tld: string): boolean {
 
 /** Letters the partner's IDN TLDs keep as they are. */
 export const POLISH_LETTERS = "ąćęłńóśźż";
-const POLISH_TO_ASCII: Readonly<Record<string, string>> = {
+/** The Polish letters Unicode decomposition alone does not fold (ł) and the rest, for one table. */
+export const POLISH_TO_ASCII: Readonly<Record<string, string>> = {
   ą: "a",
   ć: "c",
   ę: "e",

@@ -10,17 +10,8 @@
  * "526" finds NIP 5260250274, "jan.k" finds jan.kowalski@example.pl.
  */
 
-const POLISH_TO_ASCII: Readonly<Record<string, string>> = {
-  ą: "a",
-  ć: "c",
-  ę: "e",
-  ł: "l",
-  ń: "n",
-  ó: "o",
-  ś: "s",
-  ź: "z",
-  ż: "z",
-};
+import { POLISH_TO_ASCII } from "../catalog/names.js";
+
 // Letters Unicode does not decompose into a base letter and a mark.
 const OTHER_TO_ASCII: Readonly<Record<string, string>> = { đ: "d", ø: "o", ß: "ss", æ: "ae", œ: "oe" };
 
