@@ -1,5 +1,5 @@
 // The README's main job: an end-to-end run against an embedded sandbox — no network, no HRD
-// credentials. Each step prints what it did. Run it with `npm start`.
+// credentials. Each step prints what it did. Run it with `npm run example`.
 
 import { startSandbox } from "@hrdkit/sandbox";
 import { HrdClient } from "@hrdkit/sdk";

@@ -49,6 +49,8 @@ export function toBridgeError(err: unknown): BridgeError {
     return new BridgeError(400, "invalid", err.message, false, err.issues);
   }
   if (err instanceof HrdApiError) return new BridgeError(422, "hrd_refused", err.message, false);
+  if (err instanceof HrdError && err.code === "conflict")
+    return new BridgeError(409, "conflict", err.message, false);
   if (err instanceof HrdError) {
     return new BridgeError(502, err.code, err.message, err.retryable || err.outcome === "unknown");
   }
@@ -127,12 +129,14 @@ export async function buildApp(
     const action = req.routeOptions.config?.audit;
     if (!action) return;
     const body = (req.body ?? {}) as Record<string, unknown>;
+    const params = (req.params ?? {}) as Record<string, unknown>;
     await audit(ctx.db, {
       keyId: req.keyId,
       method: req.method,
       route: req.routeOptions.url ?? req.url,
-      target:
-        typeof body.domain === "string" ? body.domain : typeof body.name === "string" ? body.name : undefined,
+      target: [body.domain, body.name, params.domain, params.id, params.host].find(
+        (v) => typeof v === "string",
+      ) as string | undefined,
       statusCode: reply.statusCode,
       outcome: reply.statusCode < 400 ? "ok" : "error",
       detail: { action },

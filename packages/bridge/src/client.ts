@@ -45,6 +45,9 @@ export class BridgeClient {
     body?: unknown,
     options: { idempotencyKey?: string; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: T; headers: Headers }> {
+    // Sign the path as it travels: a Unicode domain in it is percent-encoded by fetch.
+    const url = new URL(path, this.options.url);
+    path = url.pathname + url.search;
     const text = body === undefined ? "" : JSON.stringify(body);
     const ts = String(Date.now());
     const nonce = randomBytes(16).toString("base64url");

@@ -4,5 +4,6 @@ export { BridgeClient, BridgeClientError, type BridgeClientOptions } from "./cli
 export { type BridgeConfig, loadConfig } from "./config.js";
 export { BridgeError, type ErrorBody } from "./errors.js";
 export { withIdempotency } from "./idempotency.js";
+export * from "./jobs/index.js";
 export { type Bridge, startBridge } from "./server.js";
 export { BRIDGE_MIGRATIONS, createKey, migrateBridge, revokeKey } from "./store.js";

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `hrdkit-bridge`: starts the bridge from the environment (.env), prints where it listens, the
-// API documentation, and — on first start — a key for the panel modules.
+// `npm start` / `hrdkit-bridge`: starts the bridge from the environment (.env) on embedded
+// defaults — an embedded sandbox without HRD credentials, PGlite in .hrdkit/bridge without
+// DATABASE_URL — and prints where it listens, the API documentation, and a key for the modules.
 import { createKey, startBridge } from "./index.js";
 
-const bridge = await startBridge();
+const dataDir = process.env.DATABASE_URL ? undefined : process.env.BRIDGE_DATA_DIR || ".hrdkit/bridge";
+const bridge = await startBridge({ config: { dataDir } });
 const { rows } = await bridge.db.query<{ n: number }>(
   "SELECT count(*)::int8 AS n FROM bridge_keys WHERE revoked_at IS NULL",
 );
@@ -17,6 +19,11 @@ if (bridge.sandbox) {
 console.log(`hrdkit bridge listening on ${bridge.url}`);
 console.log(`API documentation: ${bridge.docsUrl}`);
 if (key) console.log(`module key (shown once, keep it): ${key}`);
+else
+  console.log(
+    "module keys exist already (stored in the database); revoke or add keys with createKey/revokeKey",
+  );
+if (dataDir) console.log(`state: PGlite in ${dataDir}`);
 const stop = async () => {
   await bridge.close();
   process.exit(0);

@@ -4,8 +4,9 @@ import { HrdClient } from "@hrdkit/sdk";
 import type { FastifyInstance } from "fastify";
 import { type BridgeContext, buildApp } from "./app.js";
 import { type BridgeConfig, loadConfig } from "./config.js";
+import { DEFAULT_JOBS, migrateJobs, startJobs } from "./jobs/index.js";
 import { ROUTES } from "./routes/index.js";
-import { createKey, migrateBridge } from "./store.js";
+import { createKey } from "./store.js";
 
 export interface Bridge {
   url: string;
@@ -23,7 +24,12 @@ export interface Bridge {
  * (`DATABASE_URL`, or PGlite), migrations, the HTTP server.
  */
 export async function startBridge(
-  options: { config?: Partial<BridgeConfig>; now?: () => Date } = {},
+  options: {
+    config?: Partial<BridgeConfig>;
+    now?: () => Date;
+    /** `false`: do not start the background jobs (tests run them one at a time with runJobOnce). */
+    jobs?: false;
+  } = {},
 ): Promise<Bridge> {
   const config = { ...loadConfig(), ...options.config };
   let sandbox: Sandbox | undefined;
@@ -35,7 +41,8 @@ export async function startBridge(
     hrd = new HrdClient(sandbox.clientOptions());
   }
   const db = await openDb({ url: config.databaseUrl ?? "", dataDir: config.dataDir });
-  await migrateBridge(db);
+  // The bridge's tables and its jobs' tables, after billing's.
+  await migrateJobs(db);
   const ctx: BridgeContext = {
     db,
     hrd,
@@ -45,6 +52,7 @@ export async function startBridge(
   };
   const app = await buildApp(ctx, ROUTES);
   const address = await app.listen({ host: config.host, port: config.port });
+  const jobs = options.jobs === false ? undefined : startJobs(ctx, { jobs: DEFAULT_JOBS });
   const url = address.replace("[::1]", "127.0.0.1");
   return {
     url,
@@ -54,6 +62,7 @@ export async function startBridge(
     db,
     sandbox,
     async close() {
+      await jobs?.close();
       await app.close();
       await hrd.close();
       await db.close();

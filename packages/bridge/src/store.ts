@@ -59,6 +59,17 @@ export const BRIDGE_MIGRATIONS: readonly Migration[] = [
         next_run_at timestamptz
       );`,
   },
+  {
+    id: "b0003-registrants",
+    // The HRD account a purchase created from registrant data, under the purchase's
+    // Idempotency-Key: a retry reuses it instead of creating a second account.
+    sql: `
+      CREATE TABLE IF NOT EXISTS bridge_registrants (
+        idempotency_key text PRIMARY KEY,
+        hrd_user_id integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
 ];
 
 export async function migrateBridge(db: Db): Promise<void> {

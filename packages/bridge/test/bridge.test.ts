@@ -21,7 +21,7 @@ describe("bridge over HTTP (embedded sandbox)", () => {
   let hrdUserId: number;
 
   beforeAll(async () => {
-    bridge = await startBridge({ config: { port: 0, hrd: undefined, databaseUrl: undefined } });
+    bridge = await startBridge({ config: { port: 0, hrd: undefined, databaseUrl: undefined }, jobs: false });
     const key = await createKey(bridge.db, "test");
     keyId = key.id;
     client = new BridgeClient({ url: bridge.url, key: key.key });

@@ -3,15 +3,19 @@
  * and go through the SDK's "make sure" calls, so neither a repeated panel call nor a lost reply
  * from HRD ever buys twice.
  */
+import { isIP } from "node:net";
+import { type AvailabilityPort, seedDefaultCatalog, suggestNames } from "@hrdkit/billing";
+import { findDomain, HrdApiError } from "@hrdkit/sdk";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
 import { withIdempotency } from "../idempotency.js";
+import { registrantChoice, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
 
 const domain = z.string().min(3).max(255).describe("Domain name, Unicode or punycode (e.g. żółw.pl)");
-const errorBody = z.object({
+export const errorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
@@ -19,15 +23,26 @@ const errorBody = z.object({
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
 });
+const errors = { 400: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 502: errorBody };
+const idempotencyHeaders = z.object({ "idempotency-key": z.string().min(8).max(200) }).passthrough();
+const domainParams = z.object({ domain });
+const hostParams = z.object({ domain, host: domain });
+const nameservers = z.array(z.string().min(3).max(255)).min(2).max(13);
+const ips = z
+  .array(z.string().refine((v) => isIP(v) !== 0, "must be an IPv4 or IPv6 address"))
+  .min(1)
+  .max(10);
+const day = (d: string | undefined) => d?.slice(0, 10);
 
-const registerBody = z.object({
-  domain,
-  /** The registrant account (`user`) at HRD. */
-  hrdUserId: z.number().int().positive(),
-  period: z.number().int().min(1).max(10).default(1),
-  nameservers: z.array(z.string().min(3)).min(2).max(13).default(["ns1.hrd.pl", "ns2.hrd.pl"]),
-  privacy: z.boolean().default(false),
-});
+const registerBody = z
+  .object({
+    domain,
+    ...registrantChoice,
+    period: z.number().int().min(1).max(10).default(1),
+    nameservers: nameservers.default(["ns1.hrd.pl", "ns2.hrd.pl"]),
+    privacy: z.boolean().default(false),
+  })
+  .superRefine(requireOneRegistrant);
 
 const registerResult = z.object({
   domain: z.string(),
@@ -35,9 +50,124 @@ const registerResult = z.object({
   status: z.string().optional(),
   expiresOn: z.string().optional(),
   actionId: z.number().optional(),
+  hrdUserId: z.number(),
   /** True when this is the stored answer of an earlier identical call. */
   replayed: z.boolean(),
 });
+
+const transferBody = z
+  .object({
+    domain,
+    authInfo: z
+      .string()
+      .min(1)
+      .max(255)
+      .describe("The transfer (authInfo/EPP) code from the losing registrar"),
+    ...registrantChoice,
+    period: z.number().int().min(1).max(10).optional(),
+  })
+  .superRefine(requireOneRegistrant);
+
+const renewBody = z.object({ domain, period: z.number().int().min(1).max(10).default(1) });
+
+const contactOut = z.object({
+  type: z.enum(["person", "company"]),
+  name: z.string(),
+  representative: z.string().optional(),
+  email: z.string(),
+  phone: z.string().optional(),
+  street: z.string(),
+  postcode: z.string(),
+  city: z.string(),
+  country: z.string(),
+});
+
+const contactPut = z.object({
+  registrant: z
+    .object({
+      phone: z.string().trim().min(5).max(32).optional(),
+      street: z.string().trim().min(3).max(255),
+      postcode: z.string().trim().min(3).max(16),
+      city: z.string().trim().min(1).max(255),
+      country: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z]{2}$/, "must be a two-letter country code (ISO 3166-1)"),
+      name: z.unknown().optional(),
+      email: z.unknown().optional(),
+      representative: z.unknown().optional(),
+      type: z.unknown().optional(),
+      idNumber: z.unknown().optional(),
+    })
+    .superRefine(
+      (v, ctx) => {
+        for (const field of ["name", "email", "representative", "type", "idNumber"] as const) {
+          if (v[field] !== undefined) {
+            ctx.addIssue({
+              code: "custom",
+              path: [field],
+              message:
+                "HRD cannot change a registrant's name, e-mail, type or id number (only phone and address); " +
+                "a new registrant needs a trade (cesja)",
+            });
+          }
+        }
+      },
+      { when: (p) => typeof p.value === "object" && p.value !== null },
+    ),
+});
+
+const syncResult = z.object({
+  domain: z.string(),
+  expiresOn: z.string().nullable(),
+  active: z.boolean(),
+  cancelled: z.boolean(),
+  transferredAway: z.boolean(),
+});
+
+/** `domain/info`, or a 404 in the one error shape when the name is not in the partner's account. */
+async function infoOf(ctx: BridgeContext, name: string) {
+  const info = await findDomain(ctx.hrd, name, { readRetries: 2 });
+  if (!info) throw new BridgeError(404, "not_found", `${name} is not in the partner's account at HRD`);
+  return info;
+}
+
+type Info = Awaited<ReturnType<typeof infoOf>>;
+
+async function nameserversOf(ctx: BridgeContext, info: Info): Promise<string[]> {
+  const ns = info.ns;
+  if (!ns) return [];
+  if ("hosts" in ns) return ns.hosts.map((h) => h.name);
+  const group = await ctx.hrd.domain.nsGroupInfo({ id: ns.group });
+  return (
+    (group as { ns?: (string | { name: string })[] }).ns?.map((h) => (typeof h === "string" ? h : h.name)) ??
+    []
+  );
+}
+
+/** Waits briefly for an action HRD runs in the background (the sandbox: at once). */
+async function settle(ctx: BridgeContext, r: unknown, timeoutMs = 10_000): Promise<void> {
+  const actionId = (r as { actionId?: number } | null | undefined)?.actionId;
+  if (actionId !== undefined)
+    await ctx.hrd.waitForAction(actionId, { intervalMs: 200, timeoutMs }).catch(() => undefined);
+}
+
+function splitIps(list: string[]) {
+  return { ipv4: list.filter((i) => isIP(i) === 4), ipv6: list.filter((i) => isIP(i) === 6) };
+}
+
+function hostInside(host: string, name: string): void {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  if (!h.endsWith(`.${name.toLowerCase()}`)) {
+    throw new BridgeError(
+      400,
+      "invalid",
+      `host: ${host} is not inside ${name} (glue hosts are for names inside the domain)`,
+      false,
+      [{ path: "host", message: `must be a name inside ${name} (e.g. ns1.${name})` }],
+    );
+  }
+}
 
 export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -68,20 +198,23 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
       config: { audit: "domain.register" },
       schema: {
         summary:
-          "Register a domain. Needs an Idempotency-Key (e.g. `whmcs-<domainid>-register-<period>y`): a repeat gets the first answer back and never buys twice.",
+          "Register a domain to `hrdUserId`, or to a new HRD account made from `registrant`. Needs an Idempotency-Key " +
+          "(e.g. `whmcs-<domainid>-register-<period>y`): a repeat gets the first answer back and never buys twice " +
+          "(nor creates a second account).",
         tags: ["domains"],
-        headers: z.object({ "idempotency-key": z.string().min(8).max(200) }).passthrough(),
+        headers: idempotencyHeaders,
         body: registerBody,
-        response: { 200: registerResult, 400: errorBody, 409: errorBody, 422: errorBody, 502: errorBody },
+        response: { 200: registerResult, ...errors },
       },
     },
     async (req, reply) => {
       const key = req.headers["idempotency-key"] as string;
       const result = await withIdempotency(ctx.db, key, "domain.register", req.body, async () => {
         const b = req.body;
+        const user = await resolveRegistrant(ctx, key, b);
         const r0 = await ctx.hrd.ensureDomainRegistered({
           name: b.domain,
-          user: b.hrdUserId,
+          user,
           period: b.period,
           ns: b.nameservers,
           privacy: b.privacy,
@@ -104,14 +237,506 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
             domain: info.name,
             outcome: r0.outcome,
             status: info.status,
-            expiresOn: info.exDate?.slice(0, 10),
+            expiresOn: day(info.exDate),
             actionId: r0.actionId,
+            hrdUserId: user,
           },
         };
       });
       return reply
         .status(result.statusCode as 200)
         .send({ ...(result.body as object), replayed: result.replayed } as never);
+    },
+  );
+
+  r.post(
+    "/v1/domains/transfer",
+    {
+      config: { audit: "domain.transfer" },
+      schema: {
+        summary:
+          "Order the transfer-in of a domain with its authInfo code, to `hrdUserId` or a new account made from " +
+          "`registrant`. Idempotency-Key required (e.g. `whmcs-<domainid>-transfer`). Follow it with transfer-sync.",
+        tags: ["domains"],
+        headers: idempotencyHeaders,
+        body: transferBody,
+        response: {
+          200: z.object({
+            domain: z.string(),
+            outcome: z.enum(["transferOrdered", "alreadyInAccount"]),
+            status: z.string().optional(),
+            hrdUserId: z.number(),
+            replayed: z.boolean(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers["idempotency-key"] as string;
+      const result = await withIdempotency(ctx.db, key, "domain.transfer", req.body, async () => {
+        const b = req.body;
+        const user = await resolveRegistrant(ctx, key, b);
+        const t = await ctx.hrd.ensureDomainTransferred({
+          name: b.domain,
+          user,
+          authInfo: b.authInfo,
+          period: b.period,
+        });
+        const info = t.domain ?? (await findDomain(ctx.hrd, b.domain).catch(() => undefined));
+        return {
+          statusCode: 200,
+          body: { domain: info?.name ?? b.domain, outcome: t.outcome, status: info?.status, hrdUserId: user },
+        };
+      });
+      return reply
+        .status(result.statusCode as 200)
+        .send({ ...(result.body as object), replayed: result.replayed } as never);
+    },
+  );
+
+  r.post(
+    "/v1/domains/renew",
+    {
+      config: { audit: "domain.renew" },
+      schema: {
+        summary:
+          "Renew a domain by `period` years past the expiry HRD shows now. Idempotency-Key required; include the " +
+          "expiry the panel saw (e.g. `whmcs-<domainid>-renew-2027-03-01`): a repeat never renews twice.",
+        tags: ["domains"],
+        headers: idempotencyHeaders,
+        body: renewBody,
+        response: {
+          200: z.object({
+            domain: z.string(),
+            outcome: z.enum(["renewed", "alreadyRenewed"]),
+            expiresOn: z.string().optional(),
+            replayed: z.boolean(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers["idempotency-key"] as string;
+      const result = await withIdempotency(ctx.db, key, "domain.renew", req.body, async () => {
+        const b = req.body;
+        const info = await infoOf(ctx, b.domain);
+        const current = day(info.exDate);
+        if (!current)
+          throw new BridgeError(
+            422,
+            "hrd_refused",
+            `${info.name} has no expiry date at HRD (status ${info.status})`,
+          );
+        const rr = await ctx.hrd.ensureDomainRenewed({
+          name: b.domain,
+          currentExpirationDate: current,
+          period: b.period,
+        });
+        await settle(ctx, rr, 30_000);
+        const after = (await findDomain(ctx.hrd, b.domain).catch(() => undefined)) ?? rr.domain;
+        return {
+          statusCode: 200,
+          body: { domain: info.name, outcome: rr.outcome, expiresOn: day(after?.exDate) },
+        };
+      });
+      return reply
+        .status(result.statusCode as 200)
+        .send({ ...(result.body as object), replayed: result.replayed } as never);
+    },
+  );
+
+  r.get(
+    "/v1/domains/:domain",
+    {
+      schema: {
+        summary: "A domain as HRD shows it.",
+        tags: ["domains"],
+        params: domainParams,
+        response: {
+          200: z.object({
+            domain: z.string(),
+            status: z.string(),
+            expiresOn: z.string().nullable(),
+            createdOn: z.string().nullable(),
+            nameservers: z.array(z.string()),
+            privacy: z.boolean(),
+            hrdUserId: z.number().nullable(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const info = await infoOf(ctx, req.params.domain);
+      return {
+        domain: info.name,
+        status: info.status,
+        expiresOn: day(info.exDate) ?? null,
+        createdOn: day(info.crDate) ?? null,
+        nameservers: await nameserversOf(ctx, info),
+        privacy: info.privacy ?? false,
+        hrdUserId: info.user ?? null,
+      };
+    },
+  );
+
+  r.get(
+    "/v1/domains/:domain/nameservers",
+    {
+      schema: {
+        summary: "A domain's nameservers.",
+        tags: ["domains"],
+        params: domainParams,
+        response: { 200: z.object({ nameservers: z.array(z.string()) }), ...errors },
+      },
+    },
+    async (req) => ({ nameservers: await nameserversOf(ctx, await infoOf(ctx, req.params.domain)) }),
+  );
+
+  r.put(
+    "/v1/domains/:domain/nameservers",
+    {
+      config: { audit: "domain.nameservers" },
+      schema: {
+        summary:
+          "Replace a domain's nameservers (2–13). A nameserver inside the domain itself uses the addresses of its " +
+          "glue host (create it first with POST /v1/domains/:domain/hosts).",
+        tags: ["domains"],
+        params: domainParams,
+        body: z.object({ nameservers }),
+        response: { 200: z.object({ nameservers: z.array(z.string()) }), ...errors },
+      },
+    },
+    async (req) => {
+      const name = req.params.domain;
+      const info = await infoOf(ctx, name);
+      const ns = await Promise.all(
+        req.body.nameservers.map(async (h) => {
+          const host = h.trim().toLowerCase().replace(/\.$/, "");
+          if (!host.endsWith(`.${info.name}`)) return host;
+          const glue = await ctx.hrd.domain.hostInfo({ name: host }).catch((err: unknown) => {
+            if (err instanceof HrdApiError)
+              throw new BridgeError(
+                400,
+                "invalid",
+                `nameservers: ${host} is inside ${info.name} but has no glue host`,
+                false,
+                [
+                  {
+                    path: "nameservers",
+                    message: `${host} is inside ${info.name}: create its glue host first`,
+                  },
+                ],
+              );
+            throw err;
+          });
+          return { name: host, ipv4: glue.ipv4, ipv6: glue.ipv6 };
+        }),
+      );
+      await settle(ctx, await ctx.hrd.domain.update({ name, ns }));
+      return { nameservers: await nameserversOf(ctx, await infoOf(ctx, name)) };
+    },
+  );
+
+  const contactsOf = async (name: string) => {
+    const info = await infoOf(ctx, name);
+    if (info.user === undefined)
+      throw new BridgeError(404, "not_found", `${info.name} has no registrant account at HRD`);
+    const u = await ctx.hrd.user.info({ id: info.user });
+    return {
+      registrant: {
+        type: u.type,
+        name: u.name,
+        ...(u.representative ? { representative: u.representative } : {}),
+        email: u.email,
+        phone: u.landlinePhone ?? u.mobilePhone,
+        street: u.street,
+        postcode: u.postcode,
+        city: u.city,
+        country: u.country,
+      },
+      user: info.user,
+    };
+  };
+
+  r.get(
+    "/v1/domains/:domain/contacts",
+    {
+      schema: {
+        summary: "The domain's registrant (its HRD account's data).",
+        tags: ["domains"],
+        params: domainParams,
+        response: { 200: z.object({ registrant: contactOut }), ...errors },
+      },
+    },
+    async (req) => ({ registrant: (await contactsOf(req.params.domain)).registrant }),
+  );
+
+  r.put(
+    "/v1/domains/:domain/contacts",
+    {
+      config: { audit: "domain.contacts" },
+      schema: {
+        summary:
+          "Change the registrant's phone and address. HRD changes only these (user/update), on the registrant " +
+          "account — so on every domain of that account; name, e-mail, type and id number cannot change.",
+        tags: ["domains"],
+        params: domainParams,
+        body: contactPut,
+        response: { 200: z.object({ registrant: contactOut }), ...errors },
+      },
+    },
+    async (req) => {
+      const { user } = await contactsOf(req.params.domain);
+      const b = req.body.registrant;
+      await ctx.hrd.user.update({
+        id: user,
+        landlinePhone: b.phone,
+        street: b.street,
+        postcode: b.postcode,
+        city: b.city,
+        country: b.country.toUpperCase(),
+      });
+      return { registrant: (await contactsOf(req.params.domain)).registrant };
+    },
+  );
+
+  r.get(
+    "/v1/domains/:domain/epp-code",
+    {
+      schema: {
+        summary:
+          "The code the customer gives a new registrar to move the domain away. ASSUMPTION: this is HRD's " +
+          "domain/tradeGetPw (as the sandbox reads HRD's ambiguous docs); verify against the real API.",
+        tags: ["domains"],
+        params: domainParams,
+        response: { 200: z.object({ eppCode: z.string() }), ...errors },
+      },
+    },
+    async (req) => {
+      await infoOf(ctx, req.params.domain);
+      const { pw } = await ctx.hrd.domain.tradeGetPw({ name: req.params.domain });
+      return { eppCode: pw };
+    },
+  );
+
+  const hostResult = z.object({ host: z.string(), ips: z.array(z.string()) });
+
+  r.post(
+    "/v1/domains/:domain/hosts",
+    {
+      config: { audit: "domain.host.create" },
+      schema: {
+        summary: "Create a glue host (a nameserver inside the domain) with its addresses.",
+        tags: ["domains"],
+        params: domainParams,
+        body: z.object({ host: domain, ips }),
+        response: { 200: hostResult, ...errors },
+      },
+    },
+    async (req) => {
+      const info = await infoOf(ctx, req.params.domain);
+      hostInside(req.body.host, info.name);
+      await settle(ctx, await ctx.hrd.domain.hostCreate({ name: req.body.host, ...splitIps(req.body.ips) }));
+      const h = await ctx.hrd.domain.hostInfo({ name: req.body.host });
+      return { host: h.name, ips: [...h.ipv4, ...h.ipv6] };
+    },
+  );
+
+  r.put(
+    "/v1/domains/:domain/hosts/:host",
+    {
+      config: { audit: "domain.host.update" },
+      schema: {
+        summary: "Replace a glue host's addresses.",
+        tags: ["domains"],
+        params: hostParams,
+        body: z.object({ ips }),
+        response: { 200: hostResult, ...errors },
+      },
+    },
+    async (req) => {
+      const info = await infoOf(ctx, req.params.domain);
+      hostInside(req.params.host, info.name);
+      await settle(
+        ctx,
+        await ctx.hrd.domain.hostUpdate({ name: req.params.host, ...splitIps(req.body.ips) }),
+      );
+      const h = await ctx.hrd.domain.hostInfo({ name: req.params.host });
+      return { host: h.name, ips: [...h.ipv4, ...h.ipv6] };
+    },
+  );
+
+  r.delete(
+    "/v1/domains/:domain/hosts/:host",
+    {
+      config: { audit: "domain.host.delete" },
+      schema: {
+        summary: "Delete a glue host (HRD refuses while a domain uses it as a nameserver).",
+        tags: ["domains"],
+        params: hostParams,
+        response: { 200: z.object({ deleted: z.literal(true) }), ...errors },
+      },
+    },
+    async (req) => {
+      const info = await infoOf(ctx, req.params.domain);
+      hostInside(req.params.host, info.name);
+      await settle(ctx, await ctx.hrd.domain.hostDelete({ name: req.params.host }));
+      return { deleted: true as const };
+    },
+  );
+
+  r.put(
+    "/v1/domains/:domain/privacy",
+    {
+      config: { audit: "domain.privacy" },
+      schema: {
+        summary: "Turn privacy protection (registrant's data hidden in whois) on or off.",
+        tags: ["domains"],
+        params: domainParams,
+        body: z.object({ enabled: z.boolean() }),
+        response: { 200: z.object({ privacy: z.boolean() }), ...errors },
+      },
+    },
+    async (req) => {
+      await infoOf(ctx, req.params.domain);
+      await settle(
+        ctx,
+        await ctx.hrd.domain.privacySet({ name: req.params.domain, privacy: req.body.enabled }),
+      );
+      const after = await infoOf(ctx, req.params.domain);
+      return { privacy: after.privacy ?? req.body.enabled };
+    },
+  );
+
+  r.post(
+    "/v1/domains/:domain/sync",
+    {
+      schema: {
+        summary:
+          "The domain-sync cron's view, HRD being the truth: active while registered; expired → not active; " +
+          "not in the partner's account → transferredAway.",
+        tags: ["domains"],
+        params: domainParams,
+        response: { 200: syncResult, ...errors },
+      },
+    },
+    async (req) => {
+      const info = await findDomain(ctx.hrd, req.params.domain, { readRetries: 2 });
+      if (!info)
+        return {
+          domain: req.params.domain,
+          expiresOn: null,
+          active: false,
+          cancelled: false,
+          transferredAway: true,
+        };
+      return {
+        domain: info.name,
+        expiresOn: day(info.exDate) ?? null,
+        active: info.status === "registered",
+        cancelled: false,
+        transferredAway: false,
+      };
+    },
+  );
+
+  r.post(
+    "/v1/domains/:domain/transfer-sync",
+    {
+      schema: {
+        summary:
+          "A pending transfer-in's state: the domain registered in the account → completed; still ordered → " +
+          "neither; not in the account → failed.",
+        tags: ["domains"],
+        params: domainParams,
+        response: {
+          200: z.object({
+            completed: z.boolean(),
+            failed: z.boolean(),
+            reason: z.string().optional(),
+            expiresOn: z.string().optional(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const info = await findDomain(ctx.hrd, req.params.domain, { readRetries: 2 });
+      if (!info) return { completed: false, failed: true, reason: "transfer not found or rejected" };
+      if (["registered", "expired", "blocked"].includes(info.status))
+        return { completed: true, failed: false, expiresOn: day(info.exDate) };
+      return { completed: false, failed: false };
+    },
+  );
+
+  r.get(
+    "/v1/domains/:domain/trade",
+    {
+      schema: {
+        summary: "The latest trade (cesja or internal transfer) of the domain, if any.",
+        tags: ["domains"],
+        params: domainParams,
+        response: {
+          200: z.object({
+            status: z.string(),
+            assignorAccepted: z.boolean().optional(),
+            assigneeAccepted: z.boolean().optional(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const info = await infoOf(ctx, req.params.domain);
+      for (const id of [...info.actions].reverse().slice(0, 50)) {
+        const action = await ctx.hrd.action.info({ id });
+        if (action.type !== "trade") continue;
+        const t = await ctx.hrd.domain.tradeStatus({ id });
+        return {
+          status: t.status,
+          assignorAccepted: t.assignorAccepted,
+          assigneeAccepted: t.assigneeAccepted,
+        };
+      }
+      throw new BridgeError(404, "not_found", `${info.name} has no trade`);
+    },
+  );
+
+  r.post(
+    "/v1/domains/suggestions",
+    {
+      schema: {
+        summary:
+          "Names to offer for a query (the billing catalog's suggestion rules), only those that can be registered " +
+          "now: `available`, or `createOnly` (.pl: registrable at once, not reservable first).",
+        tags: ["domains"],
+        body: z.object({
+          query: z.string().trim().min(1).max(253),
+          tlds: z.array(z.string().trim().min(2).max(63)).min(1).max(50).optional(),
+          limit: z.number().int().min(1).max(100).optional(),
+        }),
+        response: {
+          200: z.object({
+            results: z.array(z.object({ name: z.string(), status: z.enum(["available", "createOnly"]) })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const { rows } = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM tlds");
+      if ((rows[0]?.n ?? 0) === 0) await seedDefaultCatalog(ctx.db);
+      const port: AvailabilityPort = { check: (names) => ctx.hrd.checkMany(names) };
+      const tlds = req.body.tlds?.map((t) => t.toLowerCase().replace(/^\./, ""));
+      const found = await suggestNames(ctx.db, { query: req.body.query, tlds, limit: req.body.limit }, port);
+      return {
+        results: found
+          .filter((s) => s.status === "available" || s.status === "createOnly")
+          .map((s) => ({ name: s.name, status: s.status as "available" | "createOnly" })),
+      };
     },
   );
 }

@@ -1,7 +1,16 @@
 import type { FastifyInstance } from "fastify";
 import type { BridgeContext } from "../app.js";
+import { certificateRoutes } from "./certificates.js";
+import { dashboardRoutes } from "./dashboard.js";
 import { domainRoutes } from "./domains.js";
+import { pricingRoutes } from "./pricing.js";
 import { systemRoutes } from "./system.js";
 
 /** Every route module, registered in this order. */
-export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [systemRoutes, domainRoutes];
+export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [
+  systemRoutes,
+  domainRoutes,
+  dashboardRoutes,
+  certificateRoutes,
+  pricingRoutes,
+];

@@ -1,0 +1,82 @@
+/**
+ * `poll`: empties HRD's poll queue into `bridge_events`, so other code can react to what happened
+ * at HRD (an action finished, a transfer moved on…). A message is acknowledged only after it is
+ * stored; a crash in between brings the same message again, and storing it is a no-op (the row's
+ * id is HRD's message id).
+ */
+import type { BridgeContext } from "../app.js";
+import type { BridgeJob } from "./runner.js";
+
+/** Messages handled in one run at most (the rest wait for the next run). */
+const MAX_PER_RUN = 1_000;
+
+export interface StoredEvent {
+  id: number;
+  object: string;
+  objectName: string | null;
+  objectId: number | null;
+  action: string;
+  /** HRD's time, as HRD wrote it (Europe/Warsaw). */
+  added: string;
+}
+
+export const pollJob: BridgeJob = {
+  name: "poll",
+  intervalMs: 60_000,
+  async run(ctx, { signal }) {
+    let received = 0;
+    let stored = 0;
+    let duplicates = 0;
+    let ackRetries = 0;
+    let failedAck: number | undefined;
+    while (received < MAX_PER_RUN && !signal.aborted) {
+      const m = await ctx.hrd.poll.get();
+      if (!m) break;
+      received++;
+      const r = await ctx.db.query(
+        `INSERT INTO bridge_events (id, object, object_name, object_id, action, added)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+        [m.id, m.object, m.objectName ?? null, m.objectId ?? null, m.action, m.added],
+      );
+      if (r.rowCount > 0) stored++;
+      else duplicates++;
+      try {
+        await ctx.hrd.poll.ack({ id: m.id });
+      } catch (err) {
+        // The ack may or may not have arrived (or HRD refused it because the message is gone):
+        // the next poll/get tells — the same message again means ack it again. Twice failing on
+        // the same message ends the run with the error.
+        if (failedAck === m.id) throw err;
+        failedAck = m.id;
+        ackRetries++;
+      }
+    }
+    return { received, stored, duplicates, ackRetries };
+  },
+};
+
+/** The stored events after `afterId` (ascending), for code that reacts to them. */
+export async function eventsAfter(ctx: Pick<BridgeContext, "db">, afterId = 0, limit = 100) {
+  const { rows } = await ctx.db.query<{
+    id: string | number;
+    object: string;
+    object_name: string | null;
+    object_id: string | number | null;
+    action: string;
+    added: string;
+  }>(
+    `SELECT id, object, object_name, object_id, action, added FROM bridge_events
+     WHERE id > $1 ORDER BY id LIMIT $2`,
+    [afterId, limit],
+  );
+  return rows.map(
+    (r): StoredEvent => ({
+      id: Number(r.id),
+      object: r.object,
+      objectName: r.object_name,
+      objectId: r.object_id == null ? null : Number(r.object_id),
+      action: r.action,
+      added: r.added,
+    }),
+  );
+}

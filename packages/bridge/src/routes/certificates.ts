@@ -1,0 +1,218 @@
+/**
+ * SSL certificates: ordering (exactly once per Idempotency-Key, and exactly once at HRD even when
+ * a reply is lost: orderCertificateOnce), renewing, the order's status and the issued PEM.
+ */
+import { CERT_PRODUCTS, HrdApiError } from "@hrdkit/sdk";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { BridgeContext } from "../app.js";
+import { BridgeError } from "../errors.js";
+import { withIdempotency } from "../idempotency.js";
+import { errorBody } from "./domains.js";
+
+const errors = { 400: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 502: errorBody };
+const idempotencyHeaders = z.object({ "idempotency-key": z.string().min(8).max(200) }).passthrough();
+const certParams = z.object({ id: z.coerce.number().int().positive() });
+const csr = z
+  .string()
+  .max(4000)
+  .refine(
+    (v) =>
+      /-----BEGIN (NEW )?CERTIFICATE REQUEST-----[\s\S]{64,}-----END (NEW )?CERTIFICATE REQUEST-----/.test(v),
+    "must be a PEM certificate request (-----BEGIN CERTIFICATE REQUEST----- … -----END CERTIFICATE REQUEST-----)",
+  )
+  .describe("PEM certificate signing request");
+const digits = z.union([z.string().min(1).max(20), z.number().int().nonnegative()]);
+
+/** The certificate's admin contact (HRD wants ASCII only; the SDK checks each field's characters). */
+const adminContact = z.object({
+  title: z.enum(["Mr", "Mrs", "Miss", "Ms", "Dr", "Rev"]),
+  firstName: z.string().min(1).max(40),
+  lastName: z.string().min(1).max(40),
+  organization: z.string().min(1).max(40),
+  taxId: z.string().min(1).max(20).optional(),
+  role: z.string().min(1).max(40).describe("One of HRD's roles, e.g. Website Owner"),
+  email: z.string().email().max(40),
+  phoneCC: digits.describe("Country calling code, e.g. 48"),
+  phoneN: digits.describe("Phone number without the country code"),
+  address: z.string().min(1).max(200),
+  address2: z.string().min(1).max(200).optional(),
+  city: z.string().min(1).max(40),
+  state: z.string().min(1).max(40),
+  postCode: z.string().min(1).max(15),
+  country: z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code (ISO 3166-1)"),
+});
+
+const orderBody = z.object({
+  product: z.enum(CERT_PRODUCTS),
+  csr,
+  approverEmail: z.string().email(),
+  adminContact,
+  hrdUserId: z.number().int().positive(),
+  period: z.number().int().min(1).max(3).default(1),
+});
+
+const renewBody = z.object({
+  period: z.number().int().min(1).max(3).default(1),
+  csr: csr.optional(),
+  approverEmail: z.string().email().optional(),
+});
+
+const day = (d: string | undefined) => d?.slice(0, 10);
+
+/** An HRD refusal of a certificate id is, for the panel, "no such certificate". */
+async function certInfo(ctx: BridgeContext, id: number) {
+  try {
+    return await ctx.hrd.cert.info({ id });
+  } catch (err) {
+    if (err instanceof HrdApiError)
+      throw new BridgeError(404, "not_found", `certificate ${id}: ${err.message}`);
+    throw err;
+  }
+}
+
+export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    "/v1/certificates",
+    {
+      config: { audit: "cert.order" },
+      schema: {
+        summary:
+          "Order an SSL certificate for a CSR, approved by e-mail. Idempotency-Key required (e.g. " +
+          "`whmcs-<serviceid>-ssl-order`): a repeat gets the first answer back and never orders twice.",
+        tags: ["certificates"],
+        headers: idempotencyHeaders,
+        body: orderBody,
+        response: {
+          200: z.object({ certId: z.number(), status: z.string(), replayed: z.boolean() }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers["idempotency-key"] as string;
+      const result = await withIdempotency(ctx.db, key, "cert.order", req.body, async () => {
+        const b = req.body;
+        const o = await ctx.hrd.orderCertificateOnce({
+          product: b.product,
+          csr: b.csr,
+          approverEmail: b.approverEmail,
+          adminContact: { ...b.adminContact, role: b.adminContact.role as never },
+          userId: b.hrdUserId,
+          period: b.period,
+        });
+        const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
+        return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
+      });
+      return reply
+        .status(result.statusCode as 200)
+        .send({ ...(result.body as object), replayed: result.replayed } as never);
+    },
+  );
+
+  r.post(
+    "/v1/certificates/:id/renew",
+    {
+      config: { audit: "cert.renew" },
+      schema: {
+        summary:
+          "Renew a certificate for another period, optionally with a new CSR or approver e-mail. Idempotency-Key " +
+          "required (e.g. `whmcs-<serviceid>-ssl-renew-<due date>`): a repeat never renews twice.",
+        tags: ["certificates"],
+        headers: idempotencyHeaders,
+        params: certParams,
+        body: renewBody,
+        response: {
+          200: z.object({ certId: z.number(), status: z.string(), replayed: z.boolean() }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers["idempotency-key"] as string;
+      const result = await withIdempotency(
+        ctx.db,
+        key,
+        "cert.renew",
+        { id: req.params.id, ...req.body },
+        async () => {
+          await certInfo(ctx, req.params.id);
+          const o = await ctx.hrd.cert.renew({
+            id: req.params.id,
+            period: req.body.period,
+            csr: req.body.csr,
+            approverEmail: req.body.approverEmail,
+          });
+          const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
+          return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
+        },
+      );
+      return reply
+        .status(result.statusCode as 200)
+        .send({ ...(result.body as object), replayed: result.replayed } as never);
+    },
+  );
+
+  r.get(
+    "/v1/certificates/:id",
+    {
+      schema: {
+        summary: "A certificate order's status (the sandbox: awaitingApproval, issued, expired).",
+        tags: ["certificates"],
+        params: certParams,
+        response: {
+          200: z.object({
+            certId: z.number(),
+            status: z.string(),
+            product: z.string(),
+            domain: z.string().optional(),
+            expiresOn: z.string().optional(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const info = await certInfo(ctx, req.params.id);
+      return {
+        certId: req.params.id,
+        status: info.status,
+        product: info.product,
+        domain: info.domain,
+        expiresOn: day(info.exDate),
+      };
+    },
+  );
+
+  r.get(
+    "/v1/certificates/:id/certificate",
+    {
+      schema: {
+        summary: "The issued certificate (PEM). 409 `not_issued` while the order awaits approval.",
+        tags: ["certificates"],
+        params: certParams,
+        response: { 200: z.object({ pem: z.string() }), ...errors },
+      },
+    },
+    async (req) => {
+      const info = await certInfo(ctx, req.params.id);
+      const notIssued = () =>
+        new BridgeError(
+          409,
+          "not_issued",
+          `certificate ${req.params.id} is not issued yet (status ${info.status})`,
+          true,
+        );
+      if (info.status === "awaitingApproval") throw notIssued();
+      const { certificate } = await ctx.hrd.cert.get({ id: req.params.id }).catch((err: unknown) => {
+        // HRD refuses cert/get until the certificate is issued (its status strings are not documented).
+        if (err instanceof HrdApiError && info.status !== "issued") throw notIssued();
+        throw err;
+      });
+      return { pem: certificate };
+    },
+  );
+}

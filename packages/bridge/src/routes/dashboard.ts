@@ -1,0 +1,106 @@
+/**
+ * GET /v1/dashboard: what HRD's Sales Panel shows on its first page — the balance and the part
+ * of it held for running operations, HRD's latest technical notices — plus the state of the
+ * bridge's background jobs.
+ */
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { BridgeContext } from "../app.js";
+import { DEFAULT_JOBS } from "../jobs/defaults.js";
+import { jobStatuses } from "../jobs/runner.js";
+
+const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    retryable: z.boolean(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+const dashboard = z.object({
+  backend: z.enum(["hrd", "sandbox"]),
+  balance: z.object({
+    balance: z.string().describe('The partner\'s balance at HRD, PLN, a decimal string (e.g. "100.50")'),
+    held: z.string().describe("The part of it held for running operations (restrictedBalance)"),
+  }),
+  jobs: z.array(
+    z.object({
+      name: z.string(),
+      lastStartedAt: z.string().nullable(),
+      lastFinishedAt: z.string().nullable(),
+      lastResult: z.unknown().describe("The last run's counts, or { error: { code, message } }"),
+      nextRunAt: z.string().nullable(),
+      running: z.boolean(),
+    }),
+  ),
+  news: z
+    .array(
+      z.object({
+        id: z.number(),
+        title: z.string(),
+        added: z.string().describe("HRD's time (Europe/Warsaw), as HRD gives it"),
+        archived: z.boolean(),
+      }),
+    )
+    .describe("HRD's latest 5 technical notices, newest first"),
+});
+
+type News = z.infer<typeof dashboard>["news"];
+
+/** HRD's notices change rarely: read them at most once a minute per bridge. */
+const NEWS_TTL_MS = 60_000;
+const newsCache = new WeakMap<BridgeContext, { at: number; news: Promise<News> }>();
+
+async function readNews(ctx: BridgeContext): Promise<News> {
+  const ids: number[] = [];
+  for await (const id of ctx.hrd.iterate("news/list")) ids.push(id);
+  const latest = ids.sort((a, b) => b - a).slice(0, 5);
+  const items = await Promise.all(
+    latest.map(async (id) => {
+      const n = await ctx.hrd.news.info({ id });
+      return { id, title: n.title, added: n.added, archived: n.archived };
+    }),
+  );
+  return items.sort((a, b) => (a.added < b.added ? 1 : a.added > b.added ? -1 : b.id - a.id));
+}
+
+function latestNews(ctx: BridgeContext): Promise<News> {
+  const cached = newsCache.get(ctx);
+  if (cached && Date.now() - cached.at < NEWS_TTL_MS) return cached.news;
+  const news = readNews(ctx);
+  newsCache.set(ctx, { at: Date.now(), news });
+  news.catch(() => newsCache.delete(ctx)); // a failure is not cached
+  return news;
+}
+
+export function dashboardRoutes(app: FastifyInstance, ctx: BridgeContext): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    "/v1/dashboard",
+    {
+      schema: {
+        summary:
+          "Balance, HRD's latest technical notices and the background jobs' state (the Sales Panel's first page).",
+        tags: ["system"],
+        response: { 200: dashboard, 401: errorBody, 502: errorBody },
+      },
+    },
+    async () => {
+      const [balance, jobs, news] = await Promise.all([
+        ctx.hrd.partner.getBalance(),
+        jobStatuses(
+          ctx,
+          DEFAULT_JOBS.map((j) => j.name),
+        ),
+        latestNews(ctx),
+      ]);
+      return {
+        backend: ctx.backend,
+        balance: { balance: balance.balance.value, held: balance.restrictedBalance.value },
+        jobs,
+        news,
+      };
+    },
+  );
+}
