@@ -2,7 +2,9 @@
 /**
  * Packs the PHP panel modules of @hrdkit/bridge into zips that unpack into the panel's own folder:
  *
- *   dist-php/hrdkit-whmcs.zip   → unzip in the WHMCS root: modules/registrars/hrdkit/…
+ *   dist-php/hrdkit-whmcs.zip      → unzip in the WHMCS root: modules/registrars/hrdkit/…
+ *   dist-php/hrdkit-whmcs-ssl.zip  → unzip in the WHMCS root: modules/servers/hrdkitssl/…
+ *   dist-php/hrdkit-hostbill.zip   → unzip in the HostBill root: includes/modules/Domain/hrdkit/…
  *
  * Each zip is self-contained: the shared client (packages/bridge/php/shared/HrdkitBridgeClient.php)
  * is copied into the module's lib/ folder, where the module looks for it first.
@@ -30,12 +32,28 @@ import { crc32, deflateRawSync } from "node:zlib";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const php = join(root, "packages/bridge/php");
 
-/** name → the folder whose content is the zip's root, and where the shared client goes in it. */
+/**
+ * name → the folder whose content is the zip's root, the module folder (relative to it) that goes
+ * into the zip, and where the shared client goes in it.
+ */
 const MODULES = [
   {
     name: "hrdkit-whmcs",
     source: join(php, "whmcs"),
+    module: "modules/registrars/hrdkit",
     lib: "modules/registrars/hrdkit/lib",
+  },
+  {
+    name: "hrdkit-whmcs-ssl",
+    source: join(php, "whmcs"),
+    module: "modules/servers/hrdkitssl",
+    lib: "modules/servers/hrdkitssl/lib",
+  },
+  {
+    name: "hrdkit-hostbill",
+    source: join(php, "hostbill"),
+    module: "includes/modules/Domain/hrdkit",
+    lib: "includes/modules/Domain/hrdkit/lib",
   },
 ];
 
@@ -114,7 +132,7 @@ const stage = mkdtempSync(join(tmpdir(), "hrdkit-pack-"));
 try {
   for (const m of MODULES) {
     const dir = join(stage, m.name);
-    cpSync(m.source, dir, { recursive: true });
+    cpSync(join(m.source, m.module), join(dir, m.module), { recursive: true });
     mkdirSync(join(dir, m.lib), { recursive: true });
     cpSync(join(php, "shared/HrdkitBridgeClient.php"), join(dir, m.lib, "HrdkitBridgeClient.php"));
     const zipPath = join(outDir, `${m.name}.zip`);

@@ -215,11 +215,13 @@ async function taskContext(db: Db, row: TaskRow): Promise<ProvisioningTask> {
     hrd_user_id: number | null;
     details: Record<string, unknown>;
     expires_on: string | null;
+    product: string | null;
   }>(
-    `SELECT p.customer_id, c.hrd_user_id, l.details, cs.expires_on
+    `SELECT p.customer_id, c.hrd_user_id, l.details, cs.expires_on, s.product
        FROM proforma_lines l
        JOIN proformas p ON p.id = l.proforma_id
        JOIN customers c ON c.id = p.customer_id
+       LEFT JOIN services s ON s.id = l.service_id
        LEFT JOIN customer_services cs ON cs.id = l.customer_service_id
       WHERE l.proforma_id = $1 AND l.position = $2`,
     [row.proforma_id, row.position],
@@ -233,6 +235,7 @@ async function taskContext(db: Db, row: TaskRow): Promise<ProvisioningTask> {
     operation: row.operation,
     name: row.name,
     period: row.period,
+    product: ctx.product,
     details: ctx.details ?? {},
     customerId: ctx.customer_id,
     hrdUserId: ctx.hrd_user_id,

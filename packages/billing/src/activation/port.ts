@@ -12,6 +12,8 @@ export interface ProvisioningTask {
   name: string;
   /** Years. */
   period: number | null;
+  /** The catalog product of an `ssl` or `hosting` service (e.g. "Positive SSL"); null for domains and options. */
+  product: string | null;
   /** From the proforma line: nameservers, authInfo, CSR, approver e-mail, … */
   details: Record<string, unknown>;
   customerId: number;

@@ -5,11 +5,12 @@
  */
 import { isIP } from "node:net";
 import { type AvailabilityPort, seedDefaultCatalog, suggestNames } from "@hrdkit/billing";
-import { findDomain, HrdApiError } from "@hrdkit/sdk";
+import { findDomain, HrdApiError, HrdValidationError } from "@hrdkit/sdk";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
+import { type AvailabilityResult, availabilityCacheFor, availabilityKey } from "../availability-cache.js";
 import { BridgeError } from "../errors.js";
 import { withIdempotency } from "../idempotency.js";
 import { registrantChoice, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
@@ -189,7 +190,43 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
         },
       },
     },
-    async (req) => ({ results: await ctx.hrd.checkMany(req.body.names) }),
+    async (req) => {
+      // HRD is asked only about names the cache has no fresh answer for; `Cache-Control: no-cache` asks about all.
+      const names = req.body.names;
+      const cache = availabilityCacheFor(ctx);
+      const noCache = /(^|[\s,])no-cache($|[\s,])/i.test(String(req.headers["cache-control"] ?? ""));
+      const { hits, misses } = noCache ? { hits: new Map(), misses: names } : cache.get(names);
+      let fresh: AvailabilityResult[] = [];
+      if (misses.length > 0) {
+        try {
+          fresh = await ctx.hrd.checkMany(misses);
+        } catch (err) {
+          // Name the bad fields by their place in the request, not in the list of misses.
+          if (err instanceof HrdValidationError && misses !== names) {
+            throw new HrdValidationError(
+              "checkMany",
+              err.issues.map((i) => {
+                const m = /^names\.(\d+)$/.exec(i.path);
+                return m ? { ...i, path: `names.${names.indexOf(misses[Number(m[1])]!)}` } : i;
+              }),
+            );
+          }
+          throw err;
+        }
+        cache.put(fresh);
+      }
+      const byKey = new Map<string, AvailabilityResult>(hits);
+      for (const r of fresh) byKey.set(availabilityKey(r.name), r);
+      const results: AvailabilityResult[] = [];
+      const seen = new Set<string>();
+      for (const name of names) {
+        const key = availabilityKey(name);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        results.push(byKey.get(key) ?? { name, status: "unknown" });
+      }
+      return { results };
+    },
   );
 
   r.post(
