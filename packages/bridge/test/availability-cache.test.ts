@@ -6,6 +6,7 @@
  */
 import { AvailabilityCache, type Bridge, BridgeClient, createKey, startBridge } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hrdPerson } from "./support/bridge.js";
 
 describe("AvailabilityCache", () => {
   it("keeps available/unknown answers 60 s and taken ones 10 min", () => {
@@ -72,17 +73,7 @@ describe("POST /v1/domains/availability with the cache (embedded sandbox)", () =
       jobs: false,
     });
     client = new BridgeClient({ url: bridge.url, key: (await createKey(bridge.db, "cache test")).key });
-    const { id: user } = await bridge.ctx.hrd.user.create({
-      type: "person",
-      idNumber: "44051401359",
-      email: "jan@example.com",
-      landlinePhone: "+48 22 100 32 48",
-      name: "Jan Kowalski",
-      street: "ul. Długa 1",
-      postcode: "00-001",
-      city: "Warszawa",
-      country: "PL",
-    });
+    const user = await hrdPerson(bridge);
     await bridge.ctx.hrd.ensureDomainRegistered({
       name: "zajeta-cache.pl",
       user,

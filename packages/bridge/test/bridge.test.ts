@@ -5,14 +5,14 @@
 import { randomBytes } from "node:crypto";
 import {
   type Bridge,
-  BridgeClient,
+  type BridgeClient,
   BridgeClientError,
   createKey,
   revokeKey,
   signature,
-  startBridge,
 } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hrdPerson, startTestBridge } from "./support/bridge.js";
 
 describe("bridge over HTTP (embedded sandbox)", () => {
   let bridge: Bridge;
@@ -21,23 +21,10 @@ describe("bridge over HTTP (embedded sandbox)", () => {
   let hrdUserId: number;
 
   beforeAll(async () => {
-    bridge = await startBridge({ config: { port: 0, hrd: undefined, databaseUrl: undefined }, jobs: false });
-    const key = await createKey(bridge.db, "test");
-    keyId = key.id;
-    client = new BridgeClient({ url: bridge.url, key: key.key });
-    hrdUserId = (
-      await bridge.ctx.hrd.user.create({
-        type: "person",
-        idNumber: "44051401359",
-        email: "jan@example.com",
-        landlinePhone: "+48 22 100 32 48",
-        name: "Jan Kowalski",
-        street: "ul. Długa 1",
-        postcode: "00-001",
-        city: "Warszawa",
-        country: "PL",
-      })
-    ).id;
+    const started = await startTestBridge();
+    ({ bridge, client } = started);
+    keyId = started.key.id;
+    hrdUserId = await hrdPerson(bridge);
   }, 60_000);
   afterAll(() => bridge.close());
 

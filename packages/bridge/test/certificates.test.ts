@@ -3,10 +3,11 @@
  * once however often the panel repeats it, its status, the PEM once the approver has clicked
  * (the sandbox clock moved by APPROVAL_DELAY_MS), a renewal, and validation errors naming fields.
  */
-import { type Bridge, BridgeClient, BridgeClientError, createKey, startBridge } from "@hrdkit/bridge";
+import { type Bridge, type BridgeClient, BridgeClientError } from "@hrdkit/bridge";
 import { APPROVAL_DELAY_MS } from "@hrdkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CERT_CONTACT, makeCsr } from "../../sdk/test/scenarios/cert.js";
+import { hrdPerson, startTestBridge } from "./support/bridge.js";
 
 async function failure(p: Promise<unknown>): Promise<BridgeClientError> {
   const e = await p.then(
@@ -25,21 +26,8 @@ describe("certificate routes over HTTP (embedded sandbox)", () => {
   let certId: number;
 
   beforeAll(async () => {
-    bridge = await startBridge({ config: { port: 0, hrd: undefined, databaseUrl: undefined } });
-    client = new BridgeClient({ url: bridge.url, key: (await createKey(bridge.db, "cert test")).key });
-    hrdUserId = (
-      await bridge.ctx.hrd.user.create({
-        type: "person",
-        idNumber: "44051401359",
-        email: "jan@example.com",
-        landlinePhone: "+48 22 100 32 48",
-        name: "Jan Kowalski",
-        street: "ul. Długa 1",
-        postcode: "00-001",
-        city: "Warszawa",
-        country: "PL",
-      })
-    ).id;
+    ({ bridge, client } = await startTestBridge({ keyName: "cert test" }));
+    hrdUserId = await hrdPerson(bridge);
     csr = (await makeCsr("sklep-ssl-bridge.pl")).pem;
   }, 60_000);
   afterAll(() => bridge.close());

@@ -4,8 +4,9 @@
  * privacy, the EPP code, renewal (once, however often the panel asks), expiry, a transfer-in, the
  * price list and name suggestions — plus validation errors that name every bad field.
  */
-import { type Bridge, BridgeClient, BridgeClientError, createKey, startBridge } from "@hrdkit/bridge";
+import { type Bridge, type BridgeClient, BridgeClientError } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBridge } from "./support/bridge.js";
 
 const DAY = 86_400_000;
 
@@ -37,8 +38,7 @@ describe("domain routes over HTTP (embedded sandbox)", () => {
   const name = "cykl-zycia-bridge.pl";
 
   beforeAll(async () => {
-    bridge = await startBridge({ config: { port: 0, hrd: undefined, databaseUrl: undefined } });
-    client = new BridgeClient({ url: bridge.url, key: (await createKey(bridge.db, "domains test")).key });
+    ({ bridge, client } = await startTestBridge({ keyName: "domains test" }));
   }, 60_000);
   afterAll(() => bridge.close());
 

@@ -12,30 +12,16 @@ import {
   knownDomain,
   migrateJobs,
   runJobOnce,
-  startBridge,
   startJobs,
   trackAction,
   trackedAction,
 } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hrdPerson, startTestBridge } from "./support/bridge.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function newUser(bridge: Bridge): Promise<number> {
-  return (
-    await bridge.ctx.hrd.user.create({
-      type: "person",
-      idNumber: "44051401359",
-      email: "jan@example.com",
-      landlinePhone: "+48 22 100 32 48",
-      name: "Jan Kowalski",
-      street: "ul. Długa 1",
-      postcode: "00-001",
-      city: "Warszawa",
-      country: "PL",
-    })
-  ).id;
-}
+const newUser = hrdPerson;
 
 async function register(bridge: Bridge, name: string, user: number): Promise<number> {
   const { actionId } = await bridge.ctx.hrd.domain.create({
@@ -48,7 +34,7 @@ async function register(bridge: Bridge, name: string, user: number): Promise<num
   return actionId;
 }
 
-const start = () => startBridge({ config: { port: 0, hrd: undefined, databaseUrl: undefined }, jobs: false });
+const start = async () => (await startTestBridge()).bridge;
 
 describe("background jobs (embedded sandbox)", () => {
   let bridge: Bridge;

@@ -10,60 +10,27 @@
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { domainToASCII, fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { domainToASCII } from "node:url";
 import { type Bridge, createKey, startBridge } from "@hrdkit/bridge";
 import { type AdminServer, startAdmin } from "@hrdkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Case,
+  has,
+  junitCases,
+  phpDir,
+  phpunitReady as phpunitReadyFor,
+  zipNames,
+} from "./support/php.js";
 
-const phpDir = resolve(dirname(fileURLToPath(import.meta.url)), "../php");
-const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
-const phpReady = has("php", ["-r", "exit(PHP_VERSION_ID >= 80100 && function_exists('curl_init') ? 0 : 1);"]);
-const phpunitReady = phpReady && has("phpunit", ["--version"]);
+const phpunitReady = phpunitReadyFor(["curl_init"]);
 
 if (!phpunitReady) {
   console.warn(
     "php.test.ts skipped: php 8.1+ with ext-curl and phpunit are needed " +
       "(Debian: apt-get install -y php-cli php-xml php-curl phpunit)",
   );
-}
-
-interface Case {
-  name: string;
-  outcome: "passed" | "failed" | "skipped";
-  message?: string;
-}
-
-/** The test cases of a JUnit report (what PHPUnit writes with --log-junit). */
-function junitCases(xml: string): Case[] {
-  const cases: Case[] = [];
-  const re = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
-  for (const m of xml.matchAll(re)) {
-    const name = /\bname="([^"]*)"/.exec(m[1]!)?.[1] ?? "?";
-    const inner = m[3] ?? "";
-    const failure = /<(failure|error)\b[^>]*>([\s\S]*?)<\/\1>/.exec(inner);
-    const skipped = /<skipped\b/.test(inner);
-    cases.push({
-      name,
-      outcome: failure ? "failed" : skipped ? "skipped" : "passed",
-      message: failure?.[2]?.slice(0, 600),
-    });
-  }
-  return cases;
-}
-
-/** File names in a zip's central directory. */
-function zipNames(zip: Buffer): string[] {
-  const names: string[] = [];
-  for (let i = 0; i < zip.length - 46; i++) {
-    if (zip.readUInt32LE(i) !== 0x02014b50) continue;
-    const len = zip.readUInt16LE(i + 28);
-    const extra = zip.readUInt16LE(i + 30);
-    const comment = zip.readUInt16LE(i + 32);
-    names.push(zip.subarray(i + 46, i + 46 + len).toString("utf8"));
-    i += 45 + len + extra + comment;
-  }
-  return names;
 }
 
 describe("pack-php-modules.mjs", () => {
