@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Db } from "@hrdkit/billing";
+import type { FastifyReply } from "fastify";
 import { BridgeError } from "./errors.js";
 
 export interface Journaled {
@@ -14,6 +15,11 @@ export interface Journaled {
   body: unknown;
   /** True when this is a stored result of an earlier call. */
   replayed: boolean;
+}
+
+/** Answers with a journaled result: its status, its body, and whether it was replayed. */
+export function sendJournaled(reply: FastifyReply, result: Journaled): FastifyReply {
+  return reply.status(result.statusCode).send({ ...(result.body as object), replayed: result.replayed });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -108,6 +108,9 @@ export async function signingKey(db: Db, id: string): Promise<string | undefined
   return rows[0]?.signing_key;
 }
 
+/** When each database last forgot old nonces: the purge runs once per window, not per request. */
+const lastPurge = new WeakMap<Db, number>();
+
 /** Records a nonce; false when it was seen before (a replay). Old nonces are forgotten. */
 export async function useNonce(
   db: Db,
@@ -116,7 +119,12 @@ export async function useNonce(
   at: Date,
   windowMs: number,
 ): Promise<boolean> {
-  await db.query("DELETE FROM bridge_nonces WHERE seen_at < $1", [new Date(at.getTime() - 2 * windowMs)]);
+  // A nonce older than the window cannot be replayed (its timestamp is refused first), so the
+  // table only needs trimming now and then.
+  if (at.getTime() - (lastPurge.get(db) ?? 0) >= windowMs) {
+    lastPurge.set(db, at.getTime());
+    await db.query("DELETE FROM bridge_nonces WHERE seen_at < $1", [new Date(at.getTime() - 2 * windowMs)]);
+  }
   const r = await db.query(
     "INSERT INTO bridge_nonces (key_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     [keyId, nonce, at],

@@ -9,7 +9,7 @@
  * Needs `php` (8.1+, ext-curl, ext-openssl) and `phpunit` (Debian: php-cli php-xml php-curl
  * phpunit); skipped with a message when they are missing.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -17,7 +17,7 @@ import { domainToASCII, fileURLToPath } from "node:url";
 import { type Bridge, createKey, startBridge } from "@hrdkit/bridge";
 import { type AdminServer, startAdmin } from "@hrdkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Case, junitCases, phpDir, phpunitReady as phpunitReadyFor, zipNames } from "./support/php.js";
+import { phpunitReady as phpunitReadyFor, runPhpunit, zipNames } from "./support/php.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const phpunitReady = phpunitReadyFor(["curl_init", "openssl_csr_new"]);
@@ -78,33 +78,17 @@ describe.skipIf(!phpunitReady)("WHMCS SSL and HostBill modules in PHP against th
   });
 
   it("passes every PHPUnit test, with one charge per purchase", async () => {
-    const junit = join(workDir, "junit.xml");
-    const run = await new Promise<{ code: number; out: string }>((done) => {
-      execFile(
-        "phpunit",
-        ["-c", join(phpDir, "phpunit.xml"), "--testsuite", "whmcs-ssl,hostbill", "--log-junit", junit],
-        {
-          cwd: phpDir,
-          env: {
-            ...process.env,
-            BRIDGE_URL: bridge.url,
-            BRIDGE_KEY: key,
-            SANDBOX_ADMIN_URL: admin.url,
-            SANDBOX_ADMIN_TOKEN: admin.token,
-          },
-          timeout: 240_000,
-          maxBuffer: 8 * 1024 * 1024,
-        },
-        (err, stdout, stderr) =>
-          done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
-      );
+    const run = await runPhpunit({
+      workDir,
+      env: {
+        BRIDGE_URL: bridge.url,
+        BRIDGE_KEY: key,
+        SANDBOX_ADMIN_URL: admin.url,
+        SANDBOX_ADMIN_TOKEN: admin.token,
+      },
+      suites: ["whmcs-ssl", "hostbill"],
     });
-    let cases: Case[] = [];
-    try {
-      cases = junitCases(readFileSync(junit, "utf8"));
-    } catch {
-      // no report: PHPUnit did not start; its output below says why
-    }
+    const cases = run.cases;
     console.info(cases.map((c) => `${c.outcome.padEnd(7)} ${c.name}`).join("\n"));
     expect(
       cases.filter((c) => c.outcome === "failed").map((c) => `${c.name}: ${c.message}`),

@@ -7,7 +7,7 @@
  * Needs `php` (8.1+, ext-curl) and `phpunit` (Debian: php-cli php-xml php-curl phpunit); skipped
  * with a message when they are missing.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,14 +15,7 @@ import { domainToASCII } from "node:url";
 import { type Bridge, createKey, startBridge } from "@hrdkit/bridge";
 import { type AdminServer, startAdmin } from "@hrdkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Case,
-  has,
-  junitCases,
-  phpDir,
-  phpunitReady as phpunitReadyFor,
-  zipNames,
-} from "./support/php.js";
+import { has, phpDir, phpunitReady as phpunitReadyFor, runPhpunit, zipNames } from "./support/php.js";
 
 const phpunitReady = phpunitReadyFor(["curl_init"]);
 
@@ -80,33 +73,16 @@ describe.skipIf(!phpunitReady)("WHMCS registrar module in PHP against the bridge
   });
 
   it("passes every PHPUnit test, and the repeated RegisterDomain bought once", async () => {
-    const junit = join(workDir, "junit.xml");
-    const run = await new Promise<{ code: number; out: string }>((done) => {
-      execFile(
-        "phpunit",
-        ["-c", join(phpDir, "phpunit.xml"), "--log-junit", junit],
-        {
-          cwd: phpDir,
-          env: {
-            ...process.env,
-            BRIDGE_URL: bridge.url,
-            BRIDGE_KEY: key,
-            SANDBOX_ADMIN_URL: admin.url,
-            SANDBOX_ADMIN_TOKEN: admin.token,
-          },
-          timeout: 240_000,
-          maxBuffer: 8 * 1024 * 1024,
-        },
-        (err, stdout, stderr) =>
-          done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
-      );
+    const run = await runPhpunit({
+      workDir,
+      env: {
+        BRIDGE_URL: bridge.url,
+        BRIDGE_KEY: key,
+        SANDBOX_ADMIN_URL: admin.url,
+        SANDBOX_ADMIN_TOKEN: admin.token,
+      },
     });
-    let cases: Case[] = [];
-    try {
-      cases = junitCases(readFileSync(junit, "utf8"));
-    } catch {
-      // no report: PHPUnit did not start; its output below says why
-    }
+    const cases = run.cases;
     const failed = cases.filter((c) => c.outcome === "failed");
     // One line per test, so a failing run says which module functions work.
     console.info(cases.map((c) => `${c.outcome.padEnd(7)} ${c.name}`).join("\n"));

@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
-import { withIdempotency } from "../idempotency.js";
+import { sendJournaled, withIdempotency } from "../idempotency.js";
 import { errorBody } from "./domains.js";
 
 const errors = { 400: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 502: errorBody };
@@ -107,9 +107,7 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
         const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
         return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
       });
-      return reply
-        .status(result.statusCode as 200)
-        .send({ ...(result.body as object), replayed: result.replayed } as never);
+      return sendJournaled(reply, result) as never;
     },
   );
 
@@ -150,9 +148,7 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
           return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
         },
       );
-      return reply
-        .status(result.statusCode as 200)
-        .send({ ...(result.body as object), replayed: result.replayed } as never);
+      return sendJournaled(reply, result) as never;
     },
   );
 

@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { type AvailabilityResult, availabilityCacheFor, availabilityKey } from "../availability-cache.js";
 import { BridgeError } from "../errors.js";
-import { withIdempotency } from "../idempotency.js";
+import { sendJournaled, withIdempotency } from "../idempotency.js";
 import { registrantChoice, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
 
 const domain = z.string().min(3).max(255).describe("Domain name, Unicode or punycode (e.g. żółw.pl)");
@@ -280,9 +280,7 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
           },
         };
       });
-      return reply
-        .status(result.statusCode as 200)
-        .send({ ...(result.body as object), replayed: result.replayed } as never);
+      return sendJournaled(reply, result) as never;
     },
   );
 
@@ -326,9 +324,7 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
           body: { domain: info?.name ?? b.domain, outcome: t.outcome, status: info?.status, hrdUserId: user },
         };
       });
-      return reply
-        .status(result.statusCode as 200)
-        .send({ ...(result.body as object), replayed: result.replayed } as never);
+      return sendJournaled(reply, result) as never;
     },
   );
 
@@ -378,9 +374,7 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
           body: { domain: info.name, outcome: rr.outcome, expiresOn: day(after?.exDate) },
         };
       });
-      return reply
-        .status(result.statusCode as 200)
-        .send({ ...(result.body as object), replayed: result.replayed } as never);
+      return sendJournaled(reply, result) as never;
     },
   );
 

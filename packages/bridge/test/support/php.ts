@@ -1,6 +1,7 @@
 /** What the PHP module tests share: tool checks, the JUnit report of PHPUnit, zip listings. */
-import { spawnSync } from "node:child_process";
-import { dirname, resolve } from "node:path";
+import { execFile, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const phpDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../php");
@@ -53,4 +54,34 @@ export function zipNames(zip: Buffer): string[] {
     i += 45 + len + extra + comment;
   }
   return names;
+}
+
+/**
+ * Runs PHPUnit with packages/bridge/php/phpunit.xml (optionally some of its suites) and reads its
+ * JUnit report; `cases` is empty when PHPUnit did not start (then `out` says why).
+ */
+export async function runPhpunit(options: {
+  workDir: string;
+  env: Record<string, string>;
+  suites?: string[];
+}): Promise<{ code: number; out: string; cases: Case[] }> {
+  const junit = join(options.workDir, "junit.xml");
+  const args = ["-c", join(phpDir, "phpunit.xml"), "--log-junit", junit];
+  if (options.suites) args.push("--testsuite", options.suites.join(","));
+  const run = await new Promise<{ code: number; out: string }>((done) => {
+    execFile(
+      "phpunit",
+      args,
+      { cwd: phpDir, env: { ...process.env, ...options.env }, timeout: 240_000, maxBuffer: 8 * 1024 * 1024 },
+      (err, stdout, stderr) =>
+        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    );
+  });
+  let cases: Case[] = [];
+  try {
+    cases = junitCases(readFileSync(junit, "utf8"));
+  } catch {
+    // no report: PHPUnit did not start
+  }
+  return { ...run, cases };
 }

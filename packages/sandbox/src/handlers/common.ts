@@ -167,3 +167,20 @@ export function periodOf(req: ParsedObject): SandboxDomain["period"] {
 export function years(p: SandboxDomain["period"]): number {
   return p.unit === "y" ? p.value : p.unit === "m" ? Math.ceil(p.value / 12) : Math.ceil(p.value / 365);
 }
+
+/**
+ * A check reply (`domain/check`, `domain/futureCheck`): one frame, or — with
+ * `state.checkNamesPerFrame` set — several, as HRD may split it.
+ */
+export function checkReply(
+  state: SandboxState,
+  method: "check" | "futureCheck",
+  results: { $attrs: { status: string }; $text: string }[],
+): XmlTree | XmlTree[] {
+  const per = state.checkNamesPerFrame;
+  if (!per || per >= results.length) return { domain: { [method]: { name: results } } };
+  const frames: XmlTree[] = [];
+  for (let i = 0; i < results.length; i += per)
+    frames.push({ domain: { [method]: { name: results.slice(i, i + per) } } });
+  return frames;
+}

@@ -1,9 +1,9 @@
-import type { XmlTree } from "@hrdkit/sdk";
 import { hrdDate, hrdDateTime } from "../clock.js";
 import { extraPricings, isPlFamily, PRICE_LABELS, type ServicePricing, serviceCode } from "../pricing.js";
 import type { SandboxDomain, SandboxUser } from "../state.js";
 import {
   availability,
+  checkReply,
   domainArg,
   domainOf,
   type Handler,
@@ -148,13 +148,11 @@ const domain: Record<string, Handler> = {
   check: (s, req) => {
     const names = many(req.name).map((n) => String(n).toLowerCase());
     if (names.length < 1 || names.length > 100) throw new SandboxRefusal(`${MESSAGES.invalid}: name (1–100)`);
-    const results = names.map((n) => ({ $attrs: { status: availability(s, n) }, $text: n }));
-    const per = s.checkNamesPerFrame;
-    if (!per || per >= results.length) return { domain: { check: { name: results } } };
-    const frames: XmlTree[] = [];
-    for (let i = 0; i < results.length; i += per)
-      frames.push({ domain: { check: { name: results.slice(i, i + per) } } });
-    return frames;
+    return checkReply(
+      s,
+      "check",
+      names.map((n) => ({ $attrs: { status: availability(s, n) }, $text: n })),
+    );
   },
   info: (s, req) => {
     const d = domainOf(s, domainArg(req));

@@ -1,9 +1,9 @@
-import type { XmlTree } from "@hrdkit/sdk";
 import { addPeriod, hrdDate, hrdDateTime } from "../clock.js";
 import { isPlFamily, OPTION_PRICE } from "../pricing.js";
 import type { SandboxFuture, SandboxState } from "../state.js";
 import {
   availability,
+  checkReply,
   domainArg,
   type Handler,
   hold,
@@ -69,14 +69,12 @@ const domain: Record<string, Handler> = {
     hook(s);
     const names = many(req.name).map((n) => String(n).toLowerCase());
     if (names.length < 1 || names.length > 100) throw new SandboxRefusal(`${MESSAGES.invalid}: name (1–100)`);
-    const results = names.map((n) => ({ $attrs: { status: futureAvailability(s, n) }, $text: n }));
     // Like domain/check, HRD may split the answer over several frames.
-    const per = s.checkNamesPerFrame;
-    if (!per || per >= results.length) return { domain: { futureCheck: { name: results } } };
-    const frames: XmlTree[] = [];
-    for (let i = 0; i < results.length; i += per)
-      frames.push({ domain: { futureCheck: { name: results.slice(i, i + per) } } });
-    return frames;
+    return checkReply(
+      s,
+      "futureCheck",
+      names.map((n) => ({ $attrs: { status: futureAvailability(s, n) }, $text: n })),
+    );
   },
   futureCreate: (s, req) => {
     hook(s);
