@@ -101,10 +101,11 @@ describe("opening", () => {
     const { tmpdir } = await import("node:os");
     const dir = await mkdtemp(`${tmpdir()}/hrdkit-pglite-`);
     try {
-      const first = await openDb({ url: "", dataDir: dir });
+      const data = `${dir}/not/yet/there`; // folders above it are made too
+      const first = await openDb({ url: "", dataDir: data });
       await first.query("INSERT INTO settings (key, value) VALUES ('k', '\"v\"')");
       await first.close();
-      const second = await openDb({ url: "", dataDir: dir });
+      const second = await openDb({ url: "", dataDir: data });
       const { rows } = await second.query<{ value: string }>("SELECT value FROM settings WHERE key = 'k'");
       expect(rows[0]!.value).toBe("v");
       await second.close();

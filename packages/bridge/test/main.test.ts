@@ -17,7 +17,14 @@ describe.runIf(existsSync(main))("the bridge command (npm start)", () => {
   it("starts on embedded defaults, prints its URL, docs and a key that works", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hrdkit-bridge-"));
     const child = spawn(process.execPath, [main], {
-      env: { ...process.env, BRIDGE_PORT: "0", BRIDGE_DATA_DIR: dir, DATABASE_URL: "", HRD_LOGIN: "" },
+      // A data folder whose parents do not exist yet, as `.hrdkit/bridge` on a fresh clone.
+      env: {
+        ...process.env,
+        BRIDGE_PORT: "0",
+        BRIDGE_DATA_DIR: join(dir, "state", "bridge"),
+        DATABASE_URL: "",
+        HRD_LOGIN: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {

@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { type Db, ident, type QueryResult, type Row, transactionDb } from "./db.js";
 
@@ -22,6 +23,8 @@ function runner(q: Queryable) {
  * rather than conflict (the reason no retry loop is needed here).
  */
 export async function openPglite(dataDir: string | undefined, schema: string): Promise<Db> {
+  // PGlite creates its own folder but not the folders above it (`.hrdkit/bridge` on a fresh clone).
+  if (dataDir && !dataDir.includes("://")) await mkdir(dataDir, { recursive: true });
   const lite = await PGlite.create(dataDir, { parsers });
   await lite.exec(
     `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}; SET search_path TO ${ident(schema)}, public;`,
