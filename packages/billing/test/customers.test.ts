@@ -562,7 +562,9 @@ describe.each(drivers())("customers on $name", (driver) => {
           period: 1,
         }),
       ),
-    ).toEqual({ name: '"ex ample.pl" is not a valid domain name' });
+    ).toEqual({
+      name: '"ex ample.pl" is not a domain name: " " is not allowed (letters, digits and hyphens in two or more labels, e.g. example.pl)',
+    });
     expect(await counts()).toEqual(before);
     await expect(
       addCustomerService(db, {

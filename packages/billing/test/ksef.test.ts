@@ -1,62 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Db, type InvoiceDocument, money, setSellerSettings } from "@hrdkit/billing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { validateXML } from "xmllint-wasm";
 import { issueCorrection, issueInvoiceForProforma, setInvoiceKsefState } from "../src/invoices/index.js";
 import { escapeXml, exportInvoiceFa3, invoiceToFa3Xml, XmlWriter } from "../src/ksef/index.js";
 import { computeVat, type VatRateCode } from "../src/money/vat.js";
 import { drivers } from "./support/db.js";
-
-// ---- the official FA(3) schema in ../shared/ksef, read in place; its imports preloaded as bazowe/<name>
-
-function sharedKsefDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, "..", "shared", "ksef");
-    if (existsSync(path.join(candidate, "schemat_FA3_v1-0E.xsd"))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("../shared/ksef/schemat_FA3_v1-0E.xsd not found above the test");
-    dir = parent;
-  }
-}
-const KSEF = sharedKsefDir();
-const schema = {
-  fileName: "schemat_FA3_v1-0E.xsd",
-  contents: readFileSync(path.join(KSEF, "schemat_FA3_v1-0E.xsd"), "utf8"),
-};
-const preload = [
-  "StrukturyDanych_v10-0E.xsd",
-  "ElementarneTypyDanych_v10-0E.xsd",
-  "KodyKrajow_v10-0E.xsd",
-].map((name) => ({
-  fileName: `bazowe/${name}`,
-  contents: readFileSync(path.join(KSEF, "bazowe", name), "utf8"),
-}));
-
-/** Validates documents in one xmllint run; returns libxml2's messages per document ([] = valid). */
-async function xsdErrors(xmls: Record<string, string>): Promise<Record<string, string[]>> {
-  const names = Object.keys(xmls);
-  let output: string;
-  try {
-    const r = await validateXML({
-      xml: names.map((n) => ({ fileName: `${n}.xml`, contents: xmls[n]! })),
-      schema,
-      preload,
-      maxMemoryPages: 16_384,
-    });
-    output = r.rawOutput;
-  } catch (err) {
-    output = err instanceof Error ? err.message : String(err);
-  }
-  const result: Record<string, string[]> = {};
-  for (const n of names) {
-    const lines = output.split("\n").filter((l) => l.startsWith(`${n}.xml`));
-    result[n] = lines.includes(`${n}.xml validates`) ? [] : lines.length ? lines : [`${n}.xml: no verdict`];
-  }
-  return result;
-}
+import { xsdErrors } from "./support/fa3-xsd.js";
 
 // ---- fixture (the proforma code is not ours: proformas are written by SQL)
 
@@ -388,7 +336,7 @@ describe.each(drivers())("KSeF FA(3) export on $name", (driver) => {
     expect([field(x, "TypKorekty"), field(x, "NrKSeFFaKorygowanej")]).toEqual([["1"], [KSEF_NUMBER]]);
   });
 
-  it("refuses what FA(3) cannot carry: exempt lines without their legal basis", () => {
+  it("refuses what FA(3) cannot carry: exempt lines without their legal basis", async () => {
     const exempt: InvoiceDocument = {
       ...docs.b2b!,
       lines: docs.b2b!.lines.map((l) => ({ ...l, vatRate: "zw", vat: 0, gross: l.net })),
@@ -396,7 +344,10 @@ describe.each(drivers())("KSeF FA(3) export on $name", (driver) => {
     };
     expect(() => invoiceToFa3Xml(exempt)).toThrow(/exemption basis/);
     const withBasis = invoiceToFa3Xml(
-      { ...exempt, annotations: { exemptionBasis: "art. 43 ust. 1 pkt 37 ustawy" } },
+      {
+        ...exempt,
+        annotations: { exemptionBasis: { source: "act", provision: "art. 43 ust. 1 pkt 37 ustawy" } },
+      },
       { generatedAt: GENERATED },
     );
     expect([field(withBasis, "P_19"), field(withBasis, "P_19A"), field(withBasis, "P_13_7")]).toEqual([
@@ -404,6 +355,33 @@ describe.each(drivers())("KSeF FA(3) export on $name", (driver) => {
       ["art. 43 ust. 1 pkt 37 ustawy"],
       ["30.04"],
     ]);
+    // a basis in the Directive goes to P_19B, another basis to P_19C
+    const directive = invoiceToFa3Xml(
+      {
+        ...exempt,
+        annotations: {
+          exemptionBasis: { source: "directive", provision: "art. 135 ust. 1 lit. g dyrektywy 2006/112/WE" },
+        },
+      },
+      { generatedAt: GENERATED },
+    );
+    const other = invoiceToFa3Xml(
+      {
+        ...exempt,
+        annotations: { exemptionBasis: { source: "other", provision: "§ 3 ust. 1 pkt 1 rozporządzenia" } },
+      },
+      { generatedAt: GENERATED },
+    );
+    expect([field(directive, "P_19B"), field(directive, "P_19A"), field(other, "P_19C")]).toEqual([
+      ["art. 135 ust. 1 lit. g dyrektywy 2006/112/WE"],
+      [],
+      ["§ 3 ust. 1 pkt 1 rozporządzenia"],
+    ]);
+    expect(await xsdErrors({ withBasis, directive, other })).toEqual({
+      withBasis: [],
+      directive: [],
+      other: [],
+    });
   });
 });
 

@@ -479,6 +479,8 @@ describe.each(drivers())("manual proformas, edits, cancelling and expiry on $nam
               unitNet: money(l.unit),
               quantity: l.quantity,
               vatRate: l.rate,
+              // an exempt line names its legal basis (art. 106e ust. 1 pkt 19)
+              ...(l.rate === "zw" ? { exemptionBasis: "art. 113 ust. 1 ustawy o VAT" } : {}),
             })),
           });
           expect(p.net + p.vat).toBe(p.gross);

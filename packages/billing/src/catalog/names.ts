@@ -75,8 +75,3 @@ export function toLabel(text: string, keepPolish: boolean): string {
 export function slugOf(name: string): string {
   return toLabel(name, false);
 }
-
-/** True when `ascii` (a punycode or plain name) is a well-formed LDH domain name. */
-export function isLdhName(ascii: string): boolean {
-  return ascii.length <= 253 && ascii.split(".").every((label) => LABEL.test(label));
-}

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import type { Db } from "../db/db.js";
+import { type ExemptionBasisInput, exemptionBasisSchema, exemptionIssue } from "../documents/exemption.js";
+import type { ExemptionBasis } from "../documents/types.js";
 import {
   BillingConflictError,
   BillingNotFoundError,
@@ -48,6 +50,8 @@ export interface Service {
   name: string;
   periods: number[];
   vatRate: VatRateCode;
+  /** Exempt (zw) services: the legal basis printed on invoices (art. 106e ust. 1 pkt 19). */
+  exemptionBasis: ExemptionBasis | null;
   active: boolean;
 }
 
@@ -61,6 +65,12 @@ export interface ServiceInput {
   name?: string;
   periods: number[];
   vatRate?: VatRateCode;
+  /**
+   * Exempt (zw) services: the legal basis of the exemption, e.g. "art. 113 ust. 1 ustawy o VAT"
+   * (a provision of the VAT Act), or `{ source: "directive" | "other", provision }`. Invoices of
+   * zw lines need it. `null` removes it; a service that is not zw has none.
+   */
+  exemptionBasis?: ExemptionBasisInput | null;
   active?: boolean;
 }
 
@@ -130,6 +140,7 @@ const serviceInputSchema = z
     name: text("a name customers see").optional(),
     periods: periodsSchema,
     vatRate: z.enum(VAT_RATE_CODES, `must be one of ${VAT_RATE_CODES.join(", ")}`).optional(),
+    exemptionBasis: exemptionBasisSchema.nullable().optional(),
     active: z.boolean("must be true or false").optional(),
   })
   // `when`: also run with fields that failed their own checks, so one call names every bad field.
@@ -209,11 +220,12 @@ interface ServiceRow {
   name: string;
   periods: number[];
   vat_rate: VatRateCode;
+  exemption_basis: ExemptionBasis | null;
   active: boolean;
 }
 
 export const SERVICE_COLUMNS =
-  "id, code, kind, operation, tld, product, provider_ref, name, periods, vat_rate, active";
+  "id, code, kind, operation, tld, product, provider_ref, name, periods, vat_rate, exemption_basis, active";
 
 export function toService(r: ServiceRow): Service {
   return {
@@ -227,6 +239,7 @@ export function toService(r: ServiceRow): Service {
     name: r.name,
     periods: r.periods,
     vatRate: r.vat_rate,
+    exemptionBasis: r.exemption_basis ?? null,
     active: r.active,
   };
 }
@@ -282,18 +295,35 @@ export async function upsertService(db: Db, input: ServiceInput): Promise<Servic
         "code_taken",
       );
     }
+    const vatRate = v.vatRate ?? before?.vatRate ?? "23";
     const row = {
       name: v.name ?? before?.name ?? defaultServiceName(v),
       providerRef: v.providerRef ?? before?.providerRef ?? null,
-      vatRate: v.vatRate ?? before?.vatRate ?? "23",
+      vatRate,
+      // the basis belongs to an exempt service only: moving the service off zw drops it
+      exemptionBasis:
+        v.exemptionBasis !== undefined
+          ? v.exemptionBasis
+          : vatRate === "zw"
+            ? (before?.exemptionBasis ?? null)
+            : null,
       active: v.active ?? before?.active ?? true,
     };
+    const problem = exemptionIssue(
+      vatRate,
+      row.exemptionBasis,
+      "exemptionBasis",
+      v.exemptionBasis !== undefined,
+    );
+    // a zw service may wait for its basis (a proforma or the invoice asks for it); a taxed one may not have one
+    if (problem && vatRate !== "zw") throw new BillingValidationError("upsertService", [problem]);
     const { rows } = await tx.query<ServiceRow>(
-      `INSERT INTO services (code, kind, operation, tld, product, provider_ref, name, periods, vat_rate, active)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::int[], $9, $10)
+      `INSERT INTO services (code, kind, operation, tld, product, provider_ref, name, periods, vat_rate, active,
+         exemption_basis)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::int[], $9, $10, $11::jsonb)
        ON CONFLICT (code) DO UPDATE SET
          provider_ref = EXCLUDED.provider_ref, name = EXCLUDED.name, periods = EXCLUDED.periods,
-         vat_rate = EXCLUDED.vat_rate, active = EXCLUDED.active
+         vat_rate = EXCLUDED.vat_rate, active = EXCLUDED.active, exemption_basis = EXCLUDED.exemption_basis
        RETURNING ${SERVICE_COLUMNS}`,
       [
         code,
@@ -306,6 +336,7 @@ export async function upsertService(db: Db, input: ServiceInput): Promise<Servic
         v.periods,
         row.vatRate,
         row.active,
+        row.exemptionBasis === null ? null : JSON.stringify(row.exemptionBasis),
       ],
     );
     return toService(rows[0]!);

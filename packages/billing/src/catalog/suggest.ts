@@ -3,12 +3,12 @@
  * group — with Polish letters where the TLD takes IDN names, transliterated where it does not —
  * and every candidate is checked with as few availability calls as HRD allows (100 names each).
  */
-import { domainToASCII, domainToUnicode } from "node:url";
 import { z } from "zod";
 import type { Db } from "../db/db.js";
 import { BillingValidationError, type FieldIssue } from "../errors.js";
 import { parseInput } from "../validate.js";
-import { isLdhName, tldSchema, toLabel } from "./names.js";
+import { parseDomainName, toAsciiDomain } from "./domain-name.js";
+import { tldSchema, toLabel } from "./names.js";
 import { AVAILABILITY_BATCH, type AvailabilityPort, type AvailabilityStatus } from "./ports.js";
 import { getTldGroup, listTldGroups } from "./tld-groups.js";
 
@@ -143,16 +143,17 @@ export async function suggestNames(
     for (const tld of tlds) {
       const label = toLabel(base, idnOf.get(tld) ?? false);
       if (label === "") continue;
-      const name = `${label}.${tld}`;
-      const ascii = domainToASCII(name);
-      if (ascii === "" || !isLdhName(ascii)) {
-        tooLong ||= label.length > 63 || ascii.split(".")[0]!.length > 63;
+      // The label is ours (toLabel), but it is checked as any typed name is (parseDomainName).
+      const parsed = parseDomainName(`${label}.${tld}`);
+      if ("problem" in parsed) {
+        tooLong ||= label.length > 63 || parsed.reason === "length";
         continue;
       }
+      const { ascii, unicode } = parsed;
       made++;
       if (seen.has(ascii)) continue;
       seen.add(ascii);
-      candidates.push({ name: domainToUnicode(ascii), ascii, tld });
+      candidates.push({ name: unicode, ascii, tld });
     }
     if (made === 0 && tlds.length > 0) {
       issues.push({
@@ -170,7 +171,7 @@ export async function suggestNames(
   for (let from = 0; from < wanted.length; from += AVAILABILITY_BATCH) {
     const batch = wanted.slice(from, from + AVAILABILITY_BATCH);
     const replies = await availability.check(batch.map((c) => c.name));
-    for (const r of replies) statuses.set(domainToASCII(r.name.toLowerCase()), r.status);
+    for (const r of replies) statuses.set(toAsciiDomain(r.name), r.status);
     options.onProgress?.(from + batch.length, wanted.length);
   }
 

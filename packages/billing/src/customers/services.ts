@@ -4,9 +4,8 @@
  * and provisioning move their status and dates. Domain names are stored in Unicode (`żółw.pl`,
  * whether given so or as punycode), checked against the TLD of the service they were sold as.
  */
-import { domainToASCII, domainToUnicode } from "node:url";
 import { z } from "zod";
-import { isLdhName } from "../catalog/names.js";
+import { parseDomainName } from "../catalog/domain-name.js";
 import { readService, type Service, type ServiceKind } from "../catalog/services.js";
 import { type Db, sqlState } from "../db/db.js";
 import {
@@ -121,14 +120,6 @@ const updateSchema = z.object({
   autoRenew: z.boolean("must be true or false").optional(),
 });
 
-/** A host name in Unicode, or why it is not one. */
-function hostName(input: string): { unicode: string; ascii: string } | { problem: string } {
-  const lower = input.trim().toLowerCase().replace(/\.$/, "");
-  const ascii = domainToASCII(lower);
-  if (!ascii?.includes(".") || !isLdhName(ascii)) return { problem: `"${input}" is not a valid domain name` };
-  return { unicode: domainToUnicode(ascii), ascii };
-}
-
 /** The name as stored for a service of this kind, or the issue with it. */
 export function serviceName(
   service: Pick<Service, "kind" | "tld">,
@@ -136,7 +127,8 @@ export function serviceName(
 ): { name: string } | { problem: string } {
   if (service.kind === "hosting") return { name: name.trim() };
   const wildcard = service.kind === "ssl" && name.trim().startsWith("*.");
-  const host = hostName(wildcard ? name.trim().slice(2) : name);
+  // Strict (parseDomainName): the URL host parser alone would take `%61bc.pl` as abc.pl.
+  const host = parseDomainName(wildcard ? name.trim().slice(2) : name);
   if ("problem" in host) return host;
   if (service.kind === "ssl") return { name: wildcard ? `*.${host.unicode}` : host.unicode };
   const tld = service.tld!;

@@ -4,6 +4,7 @@
  * table names are unqualified.
  */
 import { CUSTOMERS_MIGRATIONS } from "./migrations-customers.js";
+import { INVOICES_MIGRATIONS } from "./migrations-invoices.js";
 import { MAIL_MIGRATIONS } from "./migrations-mail.js";
 import { PAYMENTS_MIGRATIONS } from "./migrations-payments.js";
 import { PROFORMAS_MIGRATIONS } from "./migrations-proformas.js";
@@ -565,7 +566,11 @@ const BASE_MIGRATIONS: readonly Migration[] = [
  */
 export const MIGRATIONS: readonly Migration[] = [
   ...BASE_MIGRATIONS,
-  ...[...CUSTOMERS_MIGRATIONS, ...PROFORMAS_MIGRATIONS, ...PAYMENTS_MIGRATIONS, ...MAIL_MIGRATIONS].sort(
-    (a, b) => a.id.localeCompare(b.id),
-  ),
+  ...[
+    ...CUSTOMERS_MIGRATIONS,
+    ...PROFORMAS_MIGRATIONS,
+    ...PAYMENTS_MIGRATIONS,
+    ...MAIL_MIGRATIONS,
+    ...INVOICES_MIGRATIONS,
+  ].sort((a, b) => a.id.localeCompare(b.id)),
 ];

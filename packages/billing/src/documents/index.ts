@@ -23,10 +23,12 @@ export {
   type BillingSettings,
   DEFAULT_BILLING_SETTINGS,
   type DocumentLine,
+  type ExemptionBasis,
   type InvoiceDocument,
   type Party,
   type ProformaDocument,
   type RenderMode,
   type SellerSettings,
+  UNIT_OF_MEASURE,
   type VatGroup,
 } from "./types.js";

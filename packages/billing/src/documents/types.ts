@@ -54,6 +54,24 @@ export const DEFAULT_BILLING_SETTINGS: BillingSettings = {
   proformaValidDays: 14,
 };
 
+/**
+ * The unit of measure (art. 106e ust. 1 pkt 8) of every line: what the PDF prints next to the
+ * quantity and FA(3) carries in P_8A. One constant, so the two can never disagree; services are
+ * counted as "usł." (usługa), which is also the invoice_lines.unit default.
+ */
+export const UNIT_OF_MEASURE = "usł.";
+
+/**
+ * The legal basis of a VAT exemption (art. 106e ust. 1 pkt 19), required on an invoice with
+ * exempt (`zw`) lines. FA(3) carries it in one of P_19A/P_19B/P_19C, chosen by `source`.
+ */
+export interface ExemptionBasis {
+  /** Where the exemption comes from: the VAT Act or a regulation under it (P_19A), Directive 2006/112/EC (P_19B), another basis (P_19C). */
+  source: "act" | "directive" | "other";
+  /** The provision, e.g. "art. 113 ust. 1 ustawy o VAT" or "art. 43 ust. 1 pkt 37 ustawy o VAT". */
+  provision: string;
+}
+
 /** A line as documents store and print it; amounts in minor units. */
 export interface DocumentLine {
   position: number;
@@ -61,6 +79,13 @@ export interface DocumentLine {
   description?: string;
   quantity: number;
   unitNet: number;
+  /**
+   * Gross-price documents only (art. 106e ust. 7–8, FA(3) P_9B): the unit price with VAT. Such a
+   * line is quantity × unitGross − discount = gross exactly, its discount is gross, and the VAT
+   * of the document is computed per rate on the gross sums. `net` and `vat` of such a line are
+   * for information only (the invoice shows net and VAT per rate, not per line).
+   */
+  unitGross?: number;
   discount: number;
   net: number;
   vatRate: string;
@@ -125,7 +150,7 @@ export interface InvoiceDocument {
   gross: number;
   amountInWords: string;
   payment: { method?: string; paidAt?: string; paid?: number };
-  annotations: { reverseCharge?: boolean; exemptionBasis?: string; splitPayment?: boolean };
+  annotations: { reverseCharge?: boolean; exemptionBasis?: ExemptionBasis; splitPayment?: boolean };
   /** Corrections: the corrected invoice and why. */
   corrected?: { id: number; number: string; issueDate: string; reason: string };
   customerId: number;

@@ -22,7 +22,7 @@ import {
   type FieldIssue,
 } from "../errors.js";
 import { type Currency, money, scale } from "../money/money.js";
-import { computeVat, VAT_RATE_CODES, type VatRateCode } from "../money/vat.js";
+import { computeVat, netOf, VAT_RATE_CODES, type VatRateCode } from "../money/vat.js";
 import { parseInput } from "../validate.js";
 import { amountInWords } from "./amount-in-words.js";
 import { loadInvoice } from "./read.js";
@@ -35,6 +35,8 @@ export interface CorrectionLineChange {
   quantity?: number;
   /** The unit net price after the correction, in minor units. */
   unitNet?: number;
+  /** A gross-price invoice (art. 106e ust. 7–8): the unit gross price after the correction, in minor units. */
+  unitGross?: number;
   /** The line is withdrawn entirely (quantity 0). */
   remove?: boolean;
 }
@@ -58,14 +60,17 @@ const lineChange = z
     position: positiveId,
     quantity: z.number().int().min(0).max(1_000_000).optional(),
     unitNet: z.number().int().min(0).max(1e13).optional(),
+    unitGross: z.number().int().min(0).max(1e13).optional(),
     remove: z.literal(true).optional(),
   })
-  .refine((c) => c.remove || c.quantity !== undefined || c.unitNet !== undefined, {
-    message: "give quantity, unitNet or remove: true",
-  })
-  .refine((c) => !(c.remove && (c.quantity !== undefined || c.unitNet !== undefined)), {
-    message: "remove: true takes no quantity or unitNet",
-  });
+  .refine(
+    (c) => c.remove || c.quantity !== undefined || c.unitNet !== undefined || c.unitGross !== undefined,
+    { message: "give quantity, unitNet (unitGross on a gross-price invoice) or remove: true" },
+  )
+  .refine(
+    (c) => !(c.remove && (c.quantity !== undefined || c.unitNet !== undefined || c.unitGross !== undefined)),
+    { message: "remove: true takes no quantity or price" },
+  );
 
 const correctionSchema = z.object({
   invoiceId: positiveId,
@@ -130,17 +135,29 @@ async function currentGroups(tx: Db, invoice: InvoiceDocument): Promise<Map<stri
 
 function lineAfter(before: Line, change: CorrectionLineChange, currency: Currency): Line {
   const quantity = change.remove ? 0 : (change.quantity ?? before.quantity);
-  const unitNet = change.unitNet ?? before.unitNet;
+  const gross = before.unitGross !== undefined;
+  // a gross-price line keeps its method: quantity × unit gross − discount is its gross value
+  const unitGross = gross ? (change.unitGross ?? before.unitGross!) : undefined;
+  const rate = before.vatRate as VatRateCode;
+  const unitNet = gross
+    ? change.unitGross === undefined
+      ? before.unitNet
+      : netOf(money(unitGross!, currency), rate).amount
+    : (change.unitNet ?? before.unitNet);
+  const unit = unitGross ?? unitNet;
   // The discount goes with the quantity (half of the units → half of the discount), never above the value.
   const scaledDiscount =
     before.quantity > 0 ? scale(money(before.discount, currency), quantity, before.quantity).amount : 0;
-  const discount = Math.min(scaledDiscount, quantity * unitNet);
-  const rate = before.vatRate as VatRateCode;
-  const vat = computeVat([{ amount: money(quantity * unitNet - discount, currency), rate }]).lines[0]!;
+  const discount = Math.min(scaledDiscount, quantity * unit);
+  const vat = computeVat(
+    [{ amount: money(quantity * unit - discount, currency), rate }],
+    gross ? "gross" : "net",
+  ).lines[0]!;
   return {
     ...before,
     quantity,
     unitNet,
+    ...(unitGross !== undefined ? { unitGross } : {}),
     discount,
     net: vat.net.amount,
     vat: vat.vat.amount,
@@ -185,11 +202,26 @@ export async function issueCorrection(db: Db, input: IssueCorrectionInput): Prom
             .map((l) => ({ position: l.position, remove: true }))
         : q.lines;
     if (!("full" in q.lines)) {
-      const issues: FieldIssue[] = q.lines.flatMap((c, i) =>
-        state.has(c.position)
-          ? []
-          : [{ path: `lines.${i}.position`, message: `invoice ${invoice.number} has no line ${c.position}` }],
-      );
+      const issues: FieldIssue[] = q.lines.flatMap((c, i): FieldIssue[] => {
+        const line = state.get(c.position);
+        if (!line) {
+          return [
+            { path: `lines.${i}.position`, message: `invoice ${invoice.number} has no line ${c.position}` },
+          ];
+        }
+        if (line.unitGross !== undefined && c.unitNet !== undefined) {
+          return [
+            {
+              path: `lines.${i}.unitNet`,
+              message: `${invoice.number} is priced gross (art. 106e ust. 7–8): give unitGross`,
+            },
+          ];
+        }
+        if (line.unitGross === undefined && c.unitGross !== undefined) {
+          return [{ path: `lines.${i}.unitGross`, message: `${invoice.number} is priced net: give unitNet` }];
+        }
+        return [];
+      });
       if (issues.length > 0) throw new BillingValidationError("issueCorrection", issues);
     }
 
@@ -198,7 +230,12 @@ export async function issueCorrection(db: Db, input: IssueCorrectionInput): Prom
     for (const change of [...changes].sort((a, b) => a.position - b.position)) {
       const before = state.get(change.position)!;
       const next = lineAfter(before, change, invoice.currency);
-      if (next.quantity === before.quantity && next.unitNet === before.unitNet && next.net === before.net)
+      if (
+        next.quantity === before.quantity &&
+        next.unitNet === before.unitNet &&
+        next.unitGross === before.unitGross &&
+        next.net === before.net
+      )
         continue;
       after.set(change.position, next);
       rows.push({ ...before, position: 2 * change.position - 1, state: "before" });
@@ -212,12 +249,15 @@ export async function issueCorrection(db: Db, input: IssueCorrectionInput): Prom
     }
 
     // Differences per rate: (state after, VAT on net sums) − (state before, as invoiced so far).
+    // A gross-price invoice stays one: VAT per rate on the gross sums (art. 106e ust. 7–8).
     const afterLines = [...after.values()];
+    const grossMethod = afterLines.every((l) => l.unitGross !== undefined);
     const byRate = computeVat(
       afterLines.map((l) => ({
-        amount: money(l.net, invoice.currency),
+        amount: money(grossMethod ? l.gross : l.net, invoice.currency),
         rate: l.vatRate as VatRateCode,
       })),
+      grossMethod ? "gross" : "net",
     ).byRate;
     const before = await currentGroups(tx, invoice);
     const rate = invoice.exchangeRate?.rate;

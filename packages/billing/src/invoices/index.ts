@@ -1,3 +1,4 @@
+export { isEuReverseCharge, type ReverseChargeBuyer } from "../documents/reverse-charge.js";
 export {
   type AmountInWordsOptions,
   amountInWords,
@@ -12,7 +13,7 @@ export {
   issueDuplicate,
   listDuplicates,
 } from "./duplicates.js";
-export { type IssueInvoiceInput, isEuReverseCharge, issueInvoiceForProforma } from "./issue.js";
+export { type IssueInvoiceInput, issueInvoiceForProforma } from "./issue.js";
 export {
   getInvoiceKsefState,
   type InvoiceKsefState,

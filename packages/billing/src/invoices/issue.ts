@@ -14,9 +14,11 @@
 import { z } from "zod";
 import type { Db } from "../db/db.js";
 import { warsawDate } from "../documents/dates.js";
+import { invoiceExemptionBasis } from "../documents/exemption.js";
 import { allocateNumber } from "../documents/numbering.js";
+import { isEuReverseCharge } from "../documents/reverse-charge.js";
 import { getSellerSettings } from "../documents/settings.js";
-import type { InvoiceDocument, Party } from "../documents/types.js";
+import type { ExemptionBasis, InvoiceDocument, Party } from "../documents/types.js";
 import { BillingConflictError, BillingNotFoundError } from "../errors.js";
 import { type Currency, money } from "../money/money.js";
 import { computeVat, type VatBreakdown, type VatRateCode } from "../money/vat.js";
@@ -84,19 +86,9 @@ interface ProformaLineRow {
   gross: number;
   service_from: string | null;
   service_to: string | null;
-}
-
-/**
- * An EU business outside Poland: it accounts for the VAT itself (art. 28b, reverse charge). A
- * Polish NIP or a Polish address means an establishment in Poland, so Polish VAT applies.
- */
-export function isEuReverseCharge(buyer: Party): boolean {
-  return (
-    buyer.euVat !== undefined &&
-    buyer.euVat.country.toUpperCase() !== "PL" &&
-    !buyer.nip &&
-    buyer.address.country.toUpperCase() !== "PL"
-  );
+  unit_gross: number | null;
+  /** The line's own exemption basis, else its service's (read now: issue time decides). */
+  exemption_basis: ExemptionBasis | null;
 }
 
 /** The buyer as printed on the invoice: the proforma's snapshot without the PESEL (never printed). */
@@ -116,29 +108,74 @@ const allocateInvoiceNumber: NumberAllocator = (tx, issueDate, seriesId) =>
   allocateNumber(tx, "invoice", issueDate, seriesId);
 
 /**
- * VAT per rate on the net sums (art. 106e). A proforma made by the gross method (art. 106e ust. 7–8,
- * VAT per rate = gross·r/(100+r)) keeps its method, so the invoice shows exactly what was paid.
+ * The unit gross price of a gross-method line: the proforma's (gross entry), or for a proforma
+ * stored before unit gross prices were kept, its gross over its quantity when that is exact.
+ */
+function unitGrossOf(l: ProformaLineRow): number | undefined {
+  if (l.unit_gross !== null) return Number(l.unit_gross);
+  return l.discount === 0 && l.gross % l.quantity === 0 ? l.gross / l.quantity : undefined;
+}
+
+/**
+ * VAT per rate on the net sums (art. 106e). A proforma priced gross (art. 106e ust. 7–8, VAT per
+ * rate = gross·r/(100+r)) is invoiced by the gross method: its lines keep their unit gross price,
+ * so each line is quantity × unit gross and they add up to exactly what was paid.
  */
 function invoiceVat(
   p: ProformaRow,
   lines: readonly ProformaLineRow[],
   rates: readonly VatRateCode[],
   reverseCharge: boolean,
-): VatBreakdown {
+): { vat: VatBreakdown; unitGross?: number[] } {
+  const byGross = (amounts: number[]) =>
+    computeVat(
+      amounts.map((a, i) => ({ amount: money(a, p.currency), rate: rates[i]! })),
+      "gross",
+    );
+  if (!reverseCharge && lines.every((l) => l.unit_gross !== null)) {
+    const unitGross = lines.map((l) => Number(l.unit_gross));
+    const vat = byGross(lines.map((l, i) => l.quantity * unitGross[i]! - l.discount));
+    if (vat.total.gross.amount === p.gross) return { vat, unitGross };
+  }
   const byNet = computeVat(
     lines.map((l, i) => ({ amount: money(l.net, p.currency), rate: rates[i]! })),
     "net",
   );
-  if (reverseCharge || byNet.total.gross.amount === p.gross) return byNet;
-  const byGross = computeVat(
-    lines.map((l, i) => ({ amount: money(l.gross, p.currency), rate: rates[i]! })),
-    "gross",
-  );
-  if (byGross.total.gross.amount === p.gross && byGross.total.net.amount === p.net) return byGross;
+  if (reverseCharge || byNet.total.gross.amount === p.gross) return { vat: byNet };
+  // a gross-method proforma from before unit gross prices were stored
+  const legacy = byGross(lines.map((l) => l.gross));
+  if (legacy.total.gross.amount === p.gross && legacy.total.net.amount === p.net) {
+    const unitGross = lines.map(unitGrossOf);
+    return unitGross.every((u) => u !== undefined)
+      ? { vat: legacy, unitGross: unitGross as number[] }
+      : { vat: legacy };
+  }
   throw new BillingConflictError(
     `proforma ${p.number}: its lines add up to ${byNet.total.gross.amount}, not to its total ${p.gross} (minor units); fix the proforma before invoicing`,
     "proforma_totals",
   );
+}
+
+/**
+ * The basis of the invoice's exempt lines (art. 106e ust. 1 pkt 19). Every zw line needs one;
+ * without it no invoice is issued (FA(3) could not carry it), and the error names the lines.
+ */
+function exemptionOf(
+  p: ProformaRow,
+  lines: readonly ProformaLineRow[],
+  rates: readonly VatRateCode[],
+): ExemptionBasis | undefined {
+  const exempt = lines.filter((_, i) => rates[i] === "zw");
+  const missing = exempt.filter((l) => !l.exemption_basis);
+  if (missing.length > 0) {
+    throw new BillingConflictError(
+      `proforma ${p.number}: the exempt (zw) ${missing.map((l) => `line ${l.position} (${l.name})`).join(", ")} ${missing.length === 1 ? "has" : "have"} no exemption basis (art. 106e ust. 1 pkt 19); set it on the service (upsertService exemptionBasis) and issue again`,
+      "exemption_basis_required",
+    );
+  }
+  const { basis, problem } = invoiceExemptionBasis(exempt.map((l) => l.exemption_basis!));
+  if (problem) throw new BillingConflictError(`proforma ${p.number}: ${problem}`, "exemption_basis_mixed");
+  return basis;
 }
 
 async function paymentMethod(tx: Db, proformaId: number): Promise<string | undefined> {
@@ -204,8 +241,10 @@ export async function issueInvoiceWith(
     }
 
     const { rows: lineRows } = await tx.query<ProformaLineRow>(
-      `SELECT position, name, description, quantity, unit_net, discount, net, vat_rate, gross, service_from, service_to
-       FROM proforma_lines WHERE proforma_id = $1 ORDER BY position`,
+      `SELECT l.position, l.name, l.description, l.quantity, l.unit_net, l.discount, l.net, l.vat_rate, l.gross,
+              l.service_from, l.service_to, l.unit_gross, coalesce(l.exemption_basis, s.exemption_basis) AS exemption_basis
+       FROM proforma_lines l LEFT JOIN services s ON s.id = l.service_id
+       WHERE l.proforma_id = $1 ORDER BY l.position`,
       [p.id],
     );
     if (lineRows.length === 0) {
@@ -222,13 +261,15 @@ export async function issueInvoiceWith(
       }
       return l.vat_rate;
     });
-    const vat = invoiceVat(p, lineRows, rates, reverseCharge);
+    const exemptionBasis = exemptionOf(p, lineRows, rates);
+    const { vat, unitGross } = invoiceVat(p, lineRows, rates, reverseCharge);
     const lines: StoredLine[] = lineRows.map((l, i) => ({
       position: l.position,
       // Art. 106e pkt 7 wants the kind of service: "Rejestracja domeny .pl: sklep.pl", not just the name.
       name: l.description ? `${l.description}: ${l.name}` : l.name,
       quantity: l.quantity,
       unitNet: l.unit_net,
+      ...(unitGross ? { unitGross: unitGross[i]! } : {}),
       discount: l.discount,
       net: vat.lines[i]!.net.amount,
       vatRate: rates[i]!,
@@ -269,7 +310,7 @@ export async function issueInvoiceWith(
           paidAt: warsawDate(p.paid_at),
           paid: p.paid,
         },
-        annotations: { reverseCharge, splitPayment: false },
+        annotations: { reverseCharge, splitPayment: false, ...(exemptionBasis ? { exemptionBasis } : {}) },
       },
       lines,
     );

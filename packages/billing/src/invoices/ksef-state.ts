@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Db } from "../db/db.js";
-import { BillingNotFoundError } from "../errors.js";
+import { BillingConflictError, BillingNotFoundError } from "../errors.js";
 import { parseInput } from "../validate.js";
 import { positiveId } from "./shared.js";
 
@@ -40,7 +40,12 @@ export async function getInvoiceKsefState(db: Db, invoiceId: number): Promise<In
   return rows[0].ksef;
 }
 
-/** Merges `state` into the invoice's KSeF data (what the KSeF sender records). */
+/**
+ * Merges `state` into the invoice's KSeF data (what the KSeF sender records). A KSeF number is
+ * recorded once: the same number again is accepted (a sender that retries), another one is
+ * refused with BillingConflictError `ksef_number_recorded` and nothing is written — KSeF gives an
+ * invoice one number, and its corrections name that number. The database enforces the same.
+ */
 export async function setInvoiceKsefState(
   db: Db,
   invoiceId: number,
@@ -48,10 +53,21 @@ export async function setInvoiceKsefState(
 ): Promise<InvoiceKsefState> {
   const id = parseInput("setInvoiceKsefState", positiveId, invoiceId);
   const patch = parseInput("setInvoiceKsefState", stateSchema, state);
+  // One statement: the check and the write cannot be split by a concurrent sender.
   const { rows } = await db.query<{ ksef: InvoiceKsefState }>(
-    "UPDATE invoices SET ksef = ksef || $2::jsonb WHERE id = $1 RETURNING ksef",
-    [id, JSON.stringify(patch)],
+    `UPDATE invoices SET ksef = ksef || $2::jsonb
+     WHERE id = $1 AND ($3::text IS NULL OR NOT ksef ? 'number' OR ksef->>'number' = $3)
+     RETURNING ksef`,
+    [id, JSON.stringify(patch), patch.number ?? null],
   );
-  if (!rows[0]) throw new BillingNotFoundError(`invoice ${id}`);
-  return rows[0].ksef;
+  if (rows[0]) return rows[0].ksef;
+  const { rows: found } = await db.query<{ number: string | null; ksef_number: string | null }>(
+    "SELECT number, ksef->>'number' AS ksef_number FROM invoices WHERE id = $1",
+    [id],
+  );
+  if (!found[0]) throw new BillingNotFoundError(`invoice ${id}`);
+  throw new BillingConflictError(
+    `invoice ${found[0].number} already has the KSeF number ${found[0].ksef_number}; ${patch.number} is not recorded (a KSeF number never changes)`,
+    "ksef_number_recorded",
+  );
 }

@@ -49,6 +49,7 @@ interface LineRow {
   service_from: string | null;
   service_to: string | null;
   state: "before" | "after" | null;
+  unit_gross: number | null;
 }
 
 const SELECT_INVOICE = `
@@ -80,6 +81,7 @@ function toDocument(r: InvoiceRow, lines: LineRow[]): InvoiceDocument {
       gross: l.gross,
       ...(l.service_from ? { serviceFrom: l.service_from } : {}),
       ...(l.service_to ? { serviceTo: l.service_to } : {}),
+      ...(l.unit_gross !== null ? { unitGross: Number(l.unit_gross) } : {}),
       ...(l.state ? { state: l.state } : {}),
     })),
     vatBreakdown: r.vat_breakdown,
@@ -108,7 +110,7 @@ function toDocument(r: InvoiceRow, lines: LineRow[]): InvoiceDocument {
 }
 
 const LINE_COLUMNS =
-  "position, name, quantity, unit_net, discount, net, vat_rate, vat, gross, service_from, service_to, state";
+  "position, name, quantity, unit_net, discount, net, vat_rate, vat, gross, service_from, service_to, state, unit_gross";
 
 /** Reads an invoice without validating the id (internal: callers already did). */
 export async function loadInvoice(db: Db, id: number): Promise<InvoiceDocument> {

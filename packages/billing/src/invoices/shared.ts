@@ -95,9 +95,9 @@ export async function insertInvoice(
        RETURNING id),
      l AS (
        INSERT INTO invoice_lines (invoice_id, position, name, quantity, unit_net, discount, net, vat_rate, vat,
-         gross, service_from, service_to, state)
+         gross, service_from, service_to, state, unit_gross)
        SELECT i.id, u.* FROM i, unnest($24::int[], $25::text[], $26::int[], $27::int8[], $28::int8[], $29::int8[],
-         $30::text[], $31::int8[], $32::int8[], $33::date[], $34::date[], $35::text[]) AS u)
+         $30::text[], $31::int8[], $32::int8[], $33::date[], $34::date[], $35::text[], $36::int8[]) AS u)
      SELECT id FROM i`,
     [
       row.number,
@@ -135,6 +135,7 @@ export async function insertInvoice(
       lines.map((l) => l.serviceFrom ?? null),
       lines.map((l) => l.serviceTo ?? null),
       lines.map((l) => l.state ?? null),
+      lines.map((l) => l.unitGross ?? null),
     ],
   );
   const doc: InvoiceDocument = {

@@ -10,7 +10,13 @@
  */
 
 import { warsawDate } from "../documents/dates.js";
-import type { InvoiceDocument, Party, VatGroup } from "../documents/types.js";
+import {
+  type ExemptionBasis,
+  type InvoiceDocument,
+  type Party,
+  UNIT_OF_MEASURE,
+  type VatGroup,
+} from "../documents/types.js";
 import { BillingConflictError } from "../errors.js";
 import { money, toDecimal } from "../money/money.js";
 import { VAT_RATES, type VatRateCode } from "../money/vat.js";
@@ -71,6 +77,13 @@ const PAYMENT_FORMS: Record<string, number | string> = {
   // no FA(3) code for these: PlatnoscInna with a description
   online: "płatność online",
   balance: "rozliczenie z saldem klienta",
+};
+
+/** Where the exemption basis goes (art. 106e ust. 1 pkt 19): the Act, the Directive, or another basis. */
+const EXEMPTION_FIELDS: Record<ExemptionBasis["source"], string> = {
+  act: "P_19A",
+  directive: "P_19B",
+  other: "P_19C",
 };
 
 function exportError(invoice: InvoiceDocument, why: string): BillingConflictError {
@@ -184,7 +197,7 @@ function annotations(w: XmlWriter, invoice: InvoiceDocument): void {
       if (exempt) {
         if (!a.exemptionBasis) throw exportError(invoice, "exempt lines (zw) need the exemption basis");
         w.leaf("P_19", 1);
-        w.leaf("P_19A", token(a.exemptionBasis));
+        w.leaf(EXEMPTION_FIELDS[a.exemptionBasis.source], token(a.exemptionBasis.provision));
       } else {
         w.leaf("P_19N", 1);
       }
@@ -286,9 +299,12 @@ export function invoiceToFa3Xml(invoice: InvoiceDocument, options: Fa3Options = 
         value: `1 ${invoice.currency} = ${rate} PLN, średni kurs NBP, tabela ${r.table} z dnia ${r.date}`,
       });
     }
-    for (const l of invoice.lines) {
+    // NrWierszaFa is "kolejny numer wiersza": rows 1…n in document order. A correction stores its
+    // rows as 2p−1/2p of the corrected line p (1, 2, 9, 10…); that numbering stays internal.
+    const rows = invoice.lines.map((l, i) => ({ ...l, row: i + 1 }));
+    for (const l of rows) {
       if (l.serviceFrom && l.serviceTo) {
-        notes.push({ row: l.position, key: "Okres usługi", value: `${l.serviceFrom} – ${l.serviceTo}` });
+        notes.push({ row: l.row, key: "Okres usługi", value: `${l.serviceFrom} – ${l.serviceTo}` });
       }
     }
     for (const n of notes) {
@@ -298,15 +314,21 @@ export function invoiceToFa3Xml(invoice: InvoiceDocument, options: Fa3Options = 
         w.leaf("Wartosc", token(n.value));
       });
     }
-    for (const l of invoice.lines) {
+    // The gross method (art. 106e ust. 7–8): unit gross price and gross value (P_9B, P_11A)
+    // instead of the net ones, so each row is quantity × P_9B − P_10 = P_11A and the rows of a
+    // rate add up to its P_13_x + P_14_x.
+    const gross = invoice.lines.every((l) => l.unitGross !== undefined);
+    for (const l of rows) {
       w.element("FaWiersz", () => {
-        w.leaf("NrWierszaFa", l.position);
+        w.leaf("NrWierszaFa", l.row);
         w.leaf("P_7", token(l.name));
-        w.leaf("P_8A", "usł.");
+        w.leaf("P_8A", UNIT_OF_MEASURE);
         w.leaf("P_8B", l.quantity);
-        w.leaf("P_9A", amount(l.unitNet));
+        w.leaf("P_9A", gross ? undefined : amount(l.unitNet));
+        w.leaf("P_9B", gross ? amount(l.unitGross!) : undefined);
         w.leaf("P_10", l.discount > 0 ? amount(l.discount) : undefined);
-        w.leaf("P_11", amount(l.net));
+        w.leaf("P_11", gross ? undefined : amount(l.net));
+        w.leaf("P_11A", gross ? amount(l.gross) : undefined);
         w.leaf("P_12", l.vatRate);
         w.leaf("KursWaluty", foreign ? rate : undefined);
         w.leaf("StanPrzed", l.state === "before" ? 1 : undefined);

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Db } from "../db/db.js";
 import { addDays, addYears, warsawDate } from "../documents/dates.js";
 import { allocateNumbers as allocateBlock } from "../documents/numbering.js";
+import type { ExemptionBasis } from "../documents/types.js";
 import { BillingConflictError, BillingNotFoundError } from "../errors.js";
 import { CURRENCIES } from "../money/money.js";
 import type { ProformaOperation, ProformaStatus } from "./types.js";
@@ -144,6 +145,7 @@ export interface CatalogService {
   name: string;
   periods: number[];
   vatRate: string;
+  exemptionBasis: ExemptionBasis | null;
   active: boolean;
 }
 
@@ -161,9 +163,11 @@ export async function servicesByCode(db: Db, codes: readonly string[]): Promise<
     name: string;
     periods: number[];
     vat_rate: string;
+    exemption_basis: ExemptionBasis | null;
     active: boolean;
   }>(
-    "SELECT id, code, kind, operation, tld, product, name, periods, vat_rate, active FROM services WHERE code = ANY($1::text[])",
+    `SELECT id, code, kind, operation, tld, product, name, periods, vat_rate, exemption_basis, active
+     FROM services WHERE code = ANY($1::text[])`,
     [[...new Set(codes)]],
   );
   for (const r of rows) {
@@ -177,6 +181,7 @@ export async function servicesByCode(db: Db, codes: readonly string[]): Promise<
       name: r.name,
       periods: r.periods.map(Number),
       vatRate: r.vat_rate,
+      exemptionBasis: r.exemption_basis ?? null,
       active: r.active,
     });
   }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Db } from "../db/db.js";
 import { warsawDate } from "../documents/dates.js";
+import { isEuReverseCharge } from "../documents/reverse-charge.js";
 import { BillingValidationError, type FieldIssue } from "../errors.js";
 import { parseInput } from "../validate.js";
 import {
@@ -24,6 +25,7 @@ import {
   servicesByCode,
 } from "./common.js";
 import { editLineShape, lineListIssues, type ManualLineInput, priceLines } from "./lines.js";
+import { pendingServiceNames } from "./service-names.js";
 import { breakdownOf, insertLines, requireProforma } from "./store.js";
 import type { Proforma } from "./types.js";
 
@@ -116,20 +118,44 @@ export async function updateProforma(db: Db, id: number, input: UpdateProformaIn
             });
         }
       });
+      const currentByPosition = new Map(current.lines.map((l) => [l.position, l]));
       const priced = priceLines(
         v.lines,
         {
           currency: current.currency,
           issueDate: current.issueDate,
           services,
-          current: new Map(current.lines.map((l) => [l.position, l])),
+          current: currentByPosition,
           targets,
+          // the buyer printed on this proforma decides, as it will on its invoice
+          reverseCharge: isEuReverseCharge(current.buyer),
         },
         "lines",
       );
       issues.push(...priced.issues);
+      // What will name a pending service (a new one, or a kept one that follows its line) must be a
+      // real domain or certificate name; a hand-made proforma makes and renames none.
+      const named =
+        locked.origin === "manual"
+          ? undefined
+          : await pendingServiceNames(
+              tx,
+              v.lines.map((l) => ({
+                name: l.name,
+                customerServiceId:
+                  l.customerServiceId ??
+                  (l.keep === undefined ? null : (currentByPosition.get(l.keep)?.customerServiceId ?? null)),
+              })),
+              v.lines.map((l) => {
+                const svc = l.serviceCode === undefined ? undefined : services.get(l.serviceCode);
+                return svc && CREATING_OPERATIONS.includes(svc.operation) ? svc : undefined;
+              }),
+              "lines",
+            );
+      issues.push(...(named?.issues ?? []));
       if (issues.length > 0) throw new BillingValidationError("updateProforma", issues);
       const lines = priced.priced!.lines;
+      for (const [i, name] of (named?.names ?? []).entries()) if (name !== undefined) lines[i]!.name = name;
       if (locked.origin !== "manual") {
         for (const [i, line] of lines.entries()) {
           const svc =

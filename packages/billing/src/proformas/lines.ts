@@ -4,6 +4,8 @@
  * the gross sums when the prices are gross, art. 106e ust. 7–8).
  */
 import { z } from "zod";
+import { type ExemptionBasisInput, exemptionBasisSchema, exemptionIssue } from "../documents/exemption.js";
+import { saleVatRate } from "../documents/reverse-charge.js";
 import type { FieldIssue } from "../errors.js";
 import { type Currency, type Money, money, parseDecimal } from "../money/money.js";
 import { computeVat, netOf, VAT_RATE_CODES, type VatBreakdown, type VatRateCode } from "../money/vat.js";
@@ -50,6 +52,12 @@ export interface ManualLineInput {
   discount?: AmountInput;
   /** Default: the service's rate, else 23. */
   vatRate?: VatRateCode;
+  /**
+   * A `zw` line: the legal basis of the exemption (art. 106e ust. 1 pkt 19), e.g. "art. 43 ust. 1
+   * pkt 29 lit. c ustawy o VAT", or `{ source, provision }`. Default: the service's basis. A zw
+   * line with neither is refused; the invoice prints it and exports it (FA(3) P_19A/B/C).
+   */
+  exemptionBasis?: ExemptionBasisInput;
   /** The service period; default: the issue day + period, when a period is given. */
   serviceFrom?: string;
   serviceTo?: string;
@@ -66,6 +74,7 @@ export const manualLineShape = {
   quantity: z.number().int().min(1).max(100_000).optional(),
   discount: amountSchema.optional(),
   vatRate: z.enum(VAT_RATE_CODES).optional(),
+  exemptionBasis: exemptionBasisSchema.optional(),
   serviceFrom: daySchema.optional(),
   serviceTo: daySchema.optional(),
   details: detailsSchema.optional(),
@@ -132,6 +141,8 @@ export interface LineContext {
   current?: Map<number, ProformaLine>;
   /** Customer services named by `customerServiceId`. */
   targets?: Map<number, CustomerServiceRef>;
+  /** The buyer buys under EU reverse charge (isEuReverseCharge): every line is `np II`. */
+  reverseCharge?: boolean;
 }
 
 export interface PricedLines {
@@ -185,7 +196,12 @@ export function priceLines(
     if (discount.amount > value) {
       issues.push({ path: `${at}.discount`, message: "must not exceed unit price × quantity" });
     }
-    const rate = (l.vatRate ?? svc?.vatRate ?? kept?.vatRate ?? "23") as VatRateCode;
+    // Reverse charge overrides any typed rate, as the quote and the invoice do: a proforma never
+    // asks for Polish VAT that the invoice will not show.
+    const rate = saleVatRate(
+      ctx.reverseCharge ?? false,
+      (l.vatRate ?? svc?.vatRate ?? kept?.vatRate ?? "23") as VatRateCode,
+    );
     const period = l.period ?? kept?.period ?? null;
     const customerServiceId = l.customerServiceId ?? kept?.customerServiceId ?? null;
     let term: { serviceFrom: string; serviceTo: string } | null = null;
@@ -198,7 +214,36 @@ export function priceLines(
     } else if (kept?.serviceFrom && kept.operation === "renew") {
       term = termOf(kept.serviceFrom, period);
     } else term = termOf(ctx.issueDate, period);
-    return { l, svc, kept, unit, discount, quantity, value, rate, period, customerServiceId, term };
+    // The basis is read again when the invoice is issued (a service's basis may be set later);
+    // here a zw line must already have one, from itself, its service or the line it keeps.
+    const ownBasis = l.exemptionBasis ?? (l.keep !== undefined ? kept?.exemptionBasis : undefined);
+    // a kept line of a service not named here: its service's basis is checked when invoicing
+    const serviceBasisUnknown = kept?.serviceId != null && l.serviceCode === undefined;
+    const exemption =
+      serviceBasisUnknown && !l.exemptionBasis
+        ? undefined
+        : exemptionIssue(
+            rate,
+            ownBasis ?? svc?.exemptionBasis,
+            `${at}.exemptionBasis`,
+            l.exemptionBasis !== undefined && !ctx.reverseCharge,
+          );
+    if (exemption) issues.push(exemption);
+    const exemptionBasis = rate === "zw" ? (ownBasis ?? null) : null;
+    return {
+      l,
+      svc,
+      kept,
+      unit,
+      discount,
+      quantity,
+      value,
+      rate,
+      period,
+      customerServiceId,
+      term,
+      exemptionBasis,
+    };
   });
   if (issues.length > 0) return { issues };
 
@@ -222,6 +267,10 @@ export function priceLines(
     serviceTo: d.term?.serviceTo ?? null,
     quantity: d.quantity,
     unitNet: gross ? netOf(d.unit, d.rate).amount : d.unit.amount,
+    // gross entry (art. 106e ust. 7–8): the unit gross price is what the documents print; under
+    // reverse charge there is no VAT in it, so the line is an ordinary net one
+    unitGross: gross && !ctx.reverseCharge ? d.unit.amount : null,
+    exemptionBasis: d.exemptionBasis,
     discount: d.discount.amount,
     net: vat.lines[i]!.net.amount,
     vatRate: d.rate,

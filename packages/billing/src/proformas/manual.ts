@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Db } from "../db/db.js";
 import { allocateNumber } from "../documents/numbering.js";
+import { isEuReverseCharge } from "../documents/reverse-charge.js";
 import { getBillingSettings, getSellerSettings } from "../documents/settings.js";
 import { BillingConflictError, BillingNotFoundError, BillingValidationError } from "../errors.js";
 import type { Currency } from "../money/money.js";
@@ -84,7 +85,11 @@ export async function createManualProforma(db: Db, input: CreateManualProformaIn
   }
   const currency = v.currency ?? group.rows[0]?.currency ?? "PLN";
   const { issueDate, dueDate } = issueAndDue(v.at, settings.proformaValidDays);
-  const { issues, priced } = priceLines(v.lines, { currency, issueDate, services }, "lines");
+  const { issues, priced } = priceLines(
+    v.lines,
+    { currency, issueDate, services, reverseCharge: isEuReverseCharge(party.buyer) },
+    "lines",
+  );
   if (!priced) throw new BillingValidationError("createManualProforma", issues);
 
   const id = await db.transaction(async (tx) => {

@@ -5,8 +5,10 @@
  * order reference.
  */
 import { z } from "zod";
+import { serviceName as storedName } from "../customers/services.js";
 import { type Db, sqlState } from "../db/db.js";
 import { allocateNumber } from "../documents/numbering.js";
+import { isEuReverseCharge, saleVatRate } from "../documents/reverse-charge.js";
 import { getBillingSettings, getSellerSettings } from "../documents/settings.js";
 import {
   BillingConflictError,
@@ -15,7 +17,7 @@ import {
   type FieldIssue,
 } from "../errors.js";
 import { formatMoney, money } from "../money/money.js";
-import { computeVat, VAT_RATE_CODES } from "../money/vat.js";
+import { computeVat, VAT_RATE_CODES, type VatRateCode } from "../money/vat.js";
 import { type Quote, redeemQuote } from "../quote/index.js";
 import { parseInput } from "../validate.js";
 import {
@@ -175,6 +177,8 @@ export async function createProformaForOrder(
   );
   const targets = await customerServicesById(db, renewIds);
   const issues: FieldIssue[] = [];
+  /** Line names as stored: domains and common names in Unicode, lowercase (`żółw.pl`). */
+  const names = q.lines.map((l) => l.name);
   q.lines.forEach((l, i) => {
     const svc = services.get(l.serviceCode);
     if (!svc) {
@@ -193,6 +197,12 @@ export async function createProformaForOrder(
         message:
           "needs the domain name (give the quote item a name): provisioning registers what the line names",
       });
+    } else if (svc.kind !== "hosting" && l.name !== l.serviceName) {
+      // The quote comes back from the client: its names are checked here, where they become
+      // services (a certificate named by the service alone gets its common name later).
+      const n = storedName(svc, l.name);
+      if ("problem" in n) issues.push({ path: `quote.lines.${i}.name`, message: n.problem });
+      else names[i] = n.name;
     }
     const csId = details[i]!.customerServiceId;
     if (csId !== undefined) {
@@ -209,6 +219,19 @@ export async function createProformaForOrder(
     }
   });
   if (issues.length > 0) throw new BillingValidationError("createProformaForOrder", issues);
+
+  // The quote decided reverse charge on the customer as it was then; the proforma's buyer decides
+  // it now (the same function), and the invoice will follow the proforma's buyer.
+  const reverseCharge = isEuReverseCharge(party.buyer);
+  q.lines.forEach((l, i) => {
+    const expected = saleVatRate(reverseCharge, services.get(l.serviceCode)!.vatRate as VatRateCode);
+    if (l.vatRate !== expected) {
+      throw new BillingConflictError(
+        `quote line ${i} (${l.name}) is at VAT ${l.vatRate}, but the customer now buys it at ${expected}${reverseCharge ? " (EU reverse charge)" : ""}: quote again`,
+        "quote_mismatch",
+      );
+    }
+  });
 
   // VAT of the document: per rate on the net sums, the way the quote (and the invoice) computes it.
   const vat = computeVat(
@@ -251,7 +274,7 @@ export async function createProformaForOrder(
           customerServiceId = await createPendingService(tx, {
             customerId,
             serviceId: svc.id,
-            name: l.name,
+            name: names[i]!,
             period: l.period,
             at,
           });
@@ -262,7 +285,7 @@ export async function createProformaForOrder(
           serviceId: svc.id,
           customerServiceId,
           operation: svc.operation,
-          name: l.name,
+          name: names[i]!,
           description: l.name === l.serviceName ? null : l.serviceName,
           period: l.period,
           serviceFrom: term.serviceFrom,

@@ -13,6 +13,7 @@
 import { z } from "zod";
 import type { Db } from "../db/db.js";
 import { addDays, addYears, warsawDate } from "../documents/dates.js";
+import { isEuReverseCharge, saleVatRate } from "../documents/reverse-charge.js";
 import { getBillingSettings, getSellerSettings } from "../documents/settings.js";
 import type { BillingSettings } from "../documents/types.js";
 import { BillingError } from "../errors.js";
@@ -192,11 +193,11 @@ export async function runRenewals(db: Db, input: RunRenewalsInput): Promise<Rene
     }
     return p;
   };
-  const vatOf = (price: Price) => {
-    const key = `${price.net.currency}|${price.net.amount}|${price.vatRate}`;
+  const vatOf = (price: Price, rate: VatRateCode) => {
+    const key = `${price.net.currency}|${price.net.amount}|${rate}`;
     let vat = vats.get(key);
     if (!vat) {
-      vat = computeVat([{ amount: money(price.net.amount, price.net.currency), rate: price.vatRate }], "net");
+      vat = computeVat([{ amount: money(price.net.amount, price.net.currency), rate }], "net");
       vats.set(key, vat);
     }
     return vat;
@@ -254,7 +255,9 @@ export async function runRenewals(db: Db, input: RunRenewalsInput): Promise<Rene
         skip("no_address", `customer ${r.customer_id} has neither an invoice nor a correspondence address`);
         continue;
       }
-      const vat = vatOf(price);
+      // an EU business renews under reverse charge, as it ordered (the quote's and invoice's rule)
+      const rate = saleVatRate(isEuReverseCharge(buyer), price.vatRate as VatRateCode);
+      const vat = vatOf(price, rate);
       drafts.push({
         number: "",
         seriesId: 0,
@@ -289,7 +292,7 @@ export async function runRenewals(db: Db, input: RunRenewalsInput): Promise<Rene
             unitNet: price.net.amount,
             discount: 0,
             net: vat.lines[0]!.net.amount,
-            vatRate: price.vatRate as VatRateCode,
+            vatRate: rate,
             vat: vat.lines[0]!.vat.amount,
             gross: vat.lines[0]!.gross.amount,
             details: {},

@@ -3,7 +3,7 @@
  * renewal run stores a whole batch with it, an order one), and the row → `Proforma` mapping.
  */
 import type { Db } from "../db/db.js";
-import type { Party, SellerSettings, VatGroup } from "../documents/types.js";
+import type { ExemptionBasis, Party, SellerSettings, VatGroup } from "../documents/types.js";
 import { BillingNotFoundError } from "../errors.js";
 import { money } from "../money/money.js";
 import type { VatBreakdown } from "../money/vat.js";
@@ -31,12 +31,16 @@ export interface NewLine {
   serviceTo: string | null;
   quantity: number;
   unitNet: number;
+  /** Gross entry (art. 106e ust. 7–8): the unit gross price. Null or absent: a net line. */
+  unitGross?: number | null;
   discount: number;
   net: number;
   vatRate: string;
   vat: number;
   gross: number;
   details: Record<string, unknown>;
+  /** A zw line's own exemption basis. */
+  exemptionBasis?: ExemptionBasis | null;
 }
 
 /** A proforma ready to store, numbered. */
@@ -71,7 +75,8 @@ export function breakdownOf(v: VatBreakdown): VatGroup[] {
 export const transferTitleOf = (number: string): string => `Proforma ${number}`;
 
 const LINE_COLUMNS = `position, service_id, customer_service_id, operation, name, description, period,
-  service_from, service_to, quantity, unit_net, discount, net, vat_rate, vat, gross, details`;
+  service_from, service_to, quantity, unit_net, discount, net, vat_rate, vat, gross, details, unit_gross,
+  exemption_basis`;
 
 /** Stores the lines of stored proformas (set-based). */
 export async function insertLines(tx: Db, lines: (NewLine & { proformaId: number })[]): Promise<void> {
@@ -80,11 +85,11 @@ export async function insertLines(tx: Db, lines: (NewLine & { proformaId: number
     `INSERT INTO proforma_lines (proforma_id, ${LINE_COLUMNS})
      SELECT x.proforma_id, x.position, x.service_id, x.customer_service_id, x.operation, x.name, x.description,
             x.period, x.service_from, x.service_to, x.quantity, x.unit_net, x.discount, x.net, x.vat_rate,
-            x.vat, x.gross, coalesce(x.details, '{}')
+            x.vat, x.gross, coalesce(x.details, '{}'), x.unit_gross, x.exemption_basis
      FROM jsonb_to_recordset($1::jsonb) AS x (proforma_id int, position int, service_id int,
        customer_service_id int, operation text, name text, description text, period int, service_from date,
        service_to date, quantity int, unit_net bigint, discount bigint, net bigint, vat_rate text, vat bigint,
-       gross bigint, details jsonb)`,
+       gross bigint, details jsonb, unit_gross bigint, exemption_basis jsonb)`,
     [
       JSON.stringify(
         lines.map((l) => ({
@@ -106,6 +111,8 @@ export async function insertLines(tx: Db, lines: (NewLine & { proformaId: number
           vat: l.vat,
           gross: l.gross,
           details: l.details,
+          unit_gross: l.unitGross ?? null,
+          exemption_basis: l.exemptionBasis ?? null,
         })),
       ),
     ],
@@ -228,6 +235,8 @@ interface LineRow {
   vat: number;
   gross: number;
   details: Record<string, unknown> | null;
+  unit_gross: number | null;
+  exemption_basis: ExemptionBasis | null;
 }
 
 const PROFORMA_COLUMNS = `id, number, series_id, customer_id, origin, status, issue_date, due_date, currency,
@@ -254,6 +263,8 @@ function toLine(r: LineRow): ProformaLine {
   if (r.description !== null) line.description = r.description;
   if (r.service_from !== null) line.serviceFrom = r.service_from;
   if (r.service_to !== null) line.serviceTo = r.service_to;
+  if (r.unit_gross !== null) line.unitGross = Number(r.unit_gross);
+  if (r.exemption_basis !== null) line.exemptionBasis = r.exemption_basis;
   return line;
 }
 

@@ -2,7 +2,7 @@
  * What the proforma functions return. `Proforma` is the documents' `ProformaDocument` (what
  * renderers and senders use) plus what the back office and activation need to see.
  */
-import type { DocumentLine, ProformaDocument } from "../documents/types.js";
+import type { DocumentLine, ExemptionBasis, ProformaDocument } from "../documents/types.js";
 import type { Money } from "../money/money.js";
 
 export type ProformaOrigin = ProformaDocument["origin"];
@@ -21,6 +21,8 @@ export interface ProformaLine extends DocumentLine {
   period: number | null;
   /** Provisioning specifics: nameservers, authInfo, CSR, approver e-mail… */
   details: Record<string, unknown>;
+  /** A zw line's own exemption basis (else its service's is used when invoicing). */
+  exemptionBasis?: ExemptionBasis;
 }
 
 export interface Proforma extends ProformaDocument {

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Db } from "../db/db.js";
+import { isEuReverseCharge, saleVatRate } from "../documents/reverse-charge.js";
 import {
   BillingConflictError,
   BillingNotFoundError,
@@ -177,7 +178,10 @@ const quoteSchema = z.strictObject({
 });
 
 interface CustomerRow {
-  reverse_charge: boolean | null;
+  eu_vat_country: string | null;
+  eu_vat_number: string | null;
+  nip: string | null;
+  country: string;
   first_order_at: Date | null;
   group_id: number | null;
   currency: Currency | null;
@@ -238,14 +242,15 @@ async function load(
 ) {
   return Promise.all([
     db.query<CustomerRow>(
-      `SELECT c.first_order_at, g.id AS group_id, g.currency,
-         -- an EU business outside Poland buys under reverse charge (art. 28b): no Polish VAT
-         -- (the same test as the invoice's isEuReverseCharge: EU VAT number, no NIP, address abroad)
-         (c.eu_vat_country IS NOT NULL AND c.eu_vat_country <> 'PL' AND c.nip IS NULL
-          AND coalesce((SELECT a.country FROM customer_addresses a
-                        WHERE a.customer_id = c.id AND a.kind IN ('invoice', 'correspondence')
-                        ORDER BY a.kind = 'invoice' DESC LIMIT 1), 'PL') <> 'PL') AS reverse_charge
+      `SELECT c.first_order_at, g.id AS group_id, g.currency, c.eu_vat_country, c.eu_vat_number,
+         -- the buyer as proformas print it (loadParties): the invoice address, else the correspondence one
+         coalesce(c.nip, home.nip) AS nip, coalesce(home.country, 'PL') AS country
        FROM customers c
+       LEFT JOIN LATERAL (
+         SELECT a.country, a.nip FROM customer_addresses a
+         WHERE a.customer_id = c.id AND a.kind IN ('invoice', 'correspondence')
+         ORDER BY a.kind = 'invoice' DESC LIMIT 1
+       ) home ON true
        LEFT JOIN price_groups g
          ON g.id = COALESCE(c.price_group_id, (SELECT id FROM price_groups WHERE is_default))
        WHERE c.id = $1`,
@@ -330,6 +335,15 @@ export async function quote(db: Db, input: QuoteInput): Promise<Quote> {
     throw new BillingNotFoundError(`a price of ${list} in price group ${customer.group_id}`);
   }
 
+  // an EU business outside Poland buys under reverse charge (art. 28b): no Polish VAT — decided
+  // by the function proformas and invoices use, on the buyer they will print
+  const reverseCharge = isEuReverseCharge({
+    ...(customer.nip ? { nip: customer.nip } : {}),
+    ...(customer.eu_vat_country && customer.eu_vat_number
+      ? { euVat: { country: customer.eu_vat_country, number: customer.eu_vat_number } }
+      : {}),
+    address: { country: customer.country },
+  });
   const engineLines: EngineLine[] = itemRes.rows.map((r, k) => ({
     kind: r.kind!,
     operation: r.operation!,
@@ -337,7 +351,7 @@ export async function quote(db: Db, input: QuoteInput): Promise<Quote> {
     serviceCode: r.code!,
     period: q.items[k]!.period,
     listNet: r.net!,
-    vatRate: customer.reverse_charge ? "np II" : r.vat_rate!,
+    vatRate: saleVatRate(reverseCharge, r.vat_rate!),
   }));
   const listNet = engineLines.reduce((s, l) => s + l.listNet, 0);
 

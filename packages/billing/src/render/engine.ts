@@ -18,8 +18,10 @@ interface VirtualFs {
   writeFileSync(name: string, content: Buffer): void;
 }
 
-// Works from the ESM sources and from the CJS bundle alike (pdfmake itself is CommonJS).
-const requireHere = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
+// Works from the ESM sources and from the CJS bundle alike (pdfmake itself is CommonJS). The ESM
+// build asks import.meta first: under `node -e`, a global `__filename` of "[eval]" is visible to
+// ES modules too, and createRequire refuses it. (The CJS bundle has no import.meta.url.)
+const requireHere = createRequire(typeof import.meta.url === "string" ? import.meta.url : __filename);
 
 let engine: { pdfmake: PdfMake; fonts: Record<string, Record<string, string>> } | undefined;
 

@@ -163,8 +163,12 @@ export async function renderInvoicePdf(
   }
   if (doc.annotations.splitPayment) notes.push({ text: "mechanizm podzielonej płatności", bold: true });
   if (doc.annotations.exemptionBasis) {
+    // art. 106e ust. 1 pkt 19: the provision the exemption rests on
     notes.push({
-      text: [{ text: "Zwolnienie z VAT, podstawa prawna: ", bold: true }, doc.annotations.exemptionBasis],
+      text: [
+        { text: "Zwolnienie z VAT, podstawa prawna: ", bold: true },
+        doc.annotations.exemptionBasis.provision,
+      ],
     });
   }
   if (mode.mode === "duplicate") {

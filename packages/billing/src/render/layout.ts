@@ -10,7 +10,13 @@ import type {
   TableCell,
   TDocumentDefinitions,
 } from "pdfmake/interfaces.js";
-import type { DocumentLine, Party, SellerSettings, VatGroup } from "../documents/types.js";
+import {
+  type DocumentLine,
+  type Party,
+  type SellerSettings,
+  UNIT_OF_MEASURE,
+  type VatGroup,
+} from "../documents/types.js";
 import type { Currency } from "../money/money.js";
 import type { Logo } from "./engine.js";
 import {
@@ -147,57 +153,96 @@ function nameCell(line: DocumentLine): TableCell {
   return { stack };
 }
 
+/** A document priced by the gross method (art. 106e ust. 7–8): every line has its unit gross price. */
+export const grossPriced = (lines: readonly DocumentLine[]): boolean =>
+  lines.length > 0 && lines.every((l) => l.unitGross !== undefined);
+
 /**
- * The lines: Lp., name (with period), quantity, unit net, discount, net, VAT rate, VAT, gross.
- * With `totalLabel`, a last row adds the lines up (the corrections' before/after tables).
+ * The lines: Lp., name (with period), quantity and unit, unit net, discount, net, VAT rate, VAT,
+ * gross. A gross-price document (art. 106e ust. 7–8) shows the unit gross price and the gross
+ * value instead, so every row is quantity × unit price − discount exactly; its net and VAT are
+ * shown per rate in the VAT summary. With `totalLabel`, a last row adds the lines up (the
+ * corrections' before/after tables).
  */
 export function linesTable(lines: DocumentLine[], frame: Frame, totalLabel?: string): Content {
   const c = frame.currency;
-  const body: TableCell[][] = [
-    [
-      th("Lp.", "center"),
-      th("Nazwa towaru lub usługi", "left"),
-      th("Ilość"),
-      th("Cena jedn. netto"),
-      th("Rabat"),
-      th("Wartość netto"),
-      th("Stawka VAT", "center"),
-      th("Kwota VAT"),
-      th("Wartość brutto"),
-    ],
-  ];
+  const gross = grossPriced(lines);
+  const head: TableCell[] = gross
+    ? [
+        th("Lp.", "center"),
+        th("Nazwa towaru lub usługi", "left"),
+        th("Ilość"),
+        th("Cena jedn. brutto"),
+        th("Rabat"),
+        th("Stawka VAT", "center"),
+        th("Wartość brutto"),
+      ]
+    : [
+        th("Lp.", "center"),
+        th("Nazwa towaru lub usługi", "left"),
+        th("Ilość"),
+        th("Cena jedn. netto"),
+        th("Rabat"),
+        th("Wartość netto"),
+        th("Stawka VAT", "center"),
+        th("Kwota VAT"),
+        th("Wartość brutto"),
+      ];
+  const body: TableCell[][] = [head];
   for (const l of lines) {
-    body.push([
+    const first: TableCell[] = [
       { text: String(l.position), alignment: "center" },
       nameCell(l),
-      num(keep(quantity(l.quantity), "szt.")),
-      num(bareAmount(l.unitNet, c)),
-      num(l.discount === 0 ? "–" : bareAmount(l.discount, c)),
-      num(bareAmount(l.net, c)),
-      { text: rateLabel(l.vatRate), alignment: "center", noWrap: true },
-      num(bareAmount(l.vat, c)),
-      num(bareAmount(l.gross, c)),
-    ]);
+      num(keep(quantity(l.quantity), UNIT_OF_MEASURE)),
+    ];
+    const discount = num(l.discount === 0 ? "–" : bareAmount(l.discount, c));
+    const rate: TableCell = { text: rateLabel(l.vatRate), alignment: "center", noWrap: true };
+    body.push(
+      gross
+        ? [...first, num(bareAmount(l.unitGross!, c)), discount, rate, num(bareAmount(l.gross, c))]
+        : [
+            ...first,
+            num(bareAmount(l.unitNet, c)),
+            discount,
+            num(bareAmount(l.net, c)),
+            rate,
+            num(bareAmount(l.vat, c)),
+            num(bareAmount(l.gross, c)),
+          ],
+    );
   }
   if (totalLabel) {
     const total = (k: "net" | "vat" | "gross") => lines.reduce((s, l) => s + l[k], 0);
-    body.push([
-      { text: "" },
-      { text: totalLabel, bold: true, colSpan: 4 },
-      { text: "" },
-      { text: "" },
-      { text: "" },
-      num(bareAmount(total("net"), c), true),
-      { text: "" },
-      num(bareAmount(total("vat"), c), true),
-      num(bareAmount(total("gross"), c), true),
-    ]);
+    const blank: TableCell = { text: "" };
+    body.push(
+      gross
+        ? [
+            blank,
+            { text: totalLabel, bold: true, colSpan: 4 },
+            blank,
+            blank,
+            blank,
+            blank,
+            num(bareAmount(total("gross"), c), true),
+          ]
+        : [
+            blank,
+            { text: totalLabel, bold: true, colSpan: 4 },
+            blank,
+            blank,
+            blank,
+            num(bareAmount(total("net"), c), true),
+            blank,
+            num(bareAmount(total("vat"), c), true),
+            num(bareAmount(total("gross"), c), true),
+          ],
+    );
   }
   return {
     table: {
       headerRows: 1,
       dontBreakRows: true,
-      widths: [14, "*", "auto", "auto", "auto", "auto", "auto", "auto", "auto"],
+      widths: [14, "*", ...head.slice(2).map(() => "auto" as const)],
       body,
     },
     layout: tableLayout(frame.accent, 1),

@@ -47,8 +47,10 @@ const line = z.object({
   position: z.number().int().positive(),
   name: text,
   description: z.string().optional(),
-  quantity: z.number().positive(),
+  // 0 is a correction's "after" row (a line withdrawn); other documents need a positive quantity
+  quantity: z.number().nonnegative(),
   unitNet: minor,
+  unitGross: minor.optional(),
   discount: minor,
   net: minor,
   vatRate: text,
@@ -66,27 +68,50 @@ const vatGroup = z.object({
   vatPln: minor.optional(),
 });
 
-export const proformaSchema = z.object({
-  kind: z.literal("proforma"),
-  id: z.number().int(),
-  number: text,
-  origin: z.enum(["order", "renewal", "manual"]),
-  status: z.enum(["issued", "paid", "cancelled", "expired"]),
-  issueDate: date,
-  dueDate: date,
-  currency,
-  seller: sellerSchema,
-  buyer: partySchema,
-  payer: partySchema.optional(),
-  bankAccount: text,
-  transferTitle: text,
-  lines: z.array(line).min(1, "a document needs at least one line"),
-  vatBreakdown: z.array(vatGroup).min(1),
-  net: minor,
-  vat: minor,
-  gross: minor,
-  paid: minor,
-  customerId: z.number().int(),
+export const proformaSchema = z
+  .object({
+    kind: z.literal("proforma"),
+    id: z.number().int(),
+    number: text,
+    origin: z.enum(["order", "renewal", "manual"]),
+    status: z.enum(["issued", "paid", "cancelled", "expired"]),
+    issueDate: date,
+    dueDate: date,
+    currency,
+    seller: sellerSchema,
+    buyer: partySchema,
+    payer: partySchema.optional(),
+    bankAccount: text,
+    transferTitle: text,
+    lines: z.array(line).min(1, "a document needs at least one line"),
+    vatBreakdown: z.array(vatGroup).min(1),
+    net: minor,
+    vat: minor,
+    gross: minor,
+    paid: minor,
+    customerId: z.number().int(),
+  })
+  .superRefine((d, ctx) => positiveQuantities(d.lines, ctx));
+
+/** Only a correction's "after" row may have quantity 0 (the line withdrawn). */
+function positiveQuantities(
+  lines: readonly { quantity: number; state?: "before" | "after" | undefined }[],
+  ctx: { addIssue(issue: { code: "custom"; path: (string | number)[]; message: string }): void },
+): void {
+  lines.forEach((l, i) => {
+    if (l.quantity === 0 && l.state !== "after") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["lines", i, "quantity"],
+        message: "must be positive (only a correction's row after the correction may be 0)",
+      });
+    }
+  });
+}
+
+const exemptionBasis = z.object({
+  source: z.enum(["act", "directive", "other"]),
+  provision: text,
 });
 
 export const invoiceSchema = z
@@ -116,7 +141,7 @@ export const invoiceSchema = z
     payment: z.object({ method: z.string().optional(), paidAt: date.optional(), paid: minor.optional() }),
     annotations: z.object({
       reverseCharge: z.boolean().optional(),
-      exemptionBasis: z.string().optional(),
+      exemptionBasis: exemptionBasis.optional(),
       splitPayment: z.boolean().optional(),
     }),
     corrected: z.object({ id: z.number().int(), number: text, issueDate: date, reason: text }).optional(),
@@ -124,6 +149,7 @@ export const invoiceSchema = z
     proformaId: z.number().int().optional(),
   })
   .superRefine((d, ctx) => {
+    positiveQuantities(d.lines, ctx);
     if (d.kind === "KOR" && !d.corrected) {
       ctx.addIssue({
         code: "custom",
