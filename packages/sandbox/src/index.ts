@@ -1,5 +1,6 @@
 export { type AdminOptions, type AdminServer, type AdminTarget, startAdmin } from "./admin.js";
 export { addPeriod, hrdDate, hrdDateTime, SandboxClock } from "./clock.js";
+export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection-limits.js";
 export { type FaultKind, type FaultRule, Faults, seededRandom } from "./faults.js";
 export { APPROVAL_DELAY_MS, CERT_STATUS } from "./handlers/cert.js";
 export { availability, handlers, MESSAGES, SandboxRefusal } from "./handlers/index.js";

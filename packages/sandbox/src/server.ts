@@ -5,7 +5,6 @@ import {
   apiDocument,
   apiKeyBytes,
   encodeResponseFrame,
-  FrameReader,
   openRequestFrame,
   type ParsedObject,
   parseApiDocument,
@@ -13,13 +12,14 @@ import {
 } from "@hrdkit/sdk";
 import { type AdminOptions, startAdmin } from "./admin.js";
 import { SandboxClock } from "./clock.js";
+import { BoundedFrameReader, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection-limits.js";
 import { type FaultRule, Faults } from "./faults.js";
-import { handlers, MESSAGES, SandboxRefusal } from "./handlers/index.js";
+import { handlerFor, MESSAGES, SandboxRefusal } from "./handlers/index.js";
 import { seedPartnerDefaults } from "./handlers/partner.js";
 import { SandboxState, type StateOptions } from "./state.js";
 import { makeSelfSignedCert, type TlsMaterial } from "./tls-cert.js";
 
-export interface SandboxOptions extends Omit<StateOptions, "clock"> {
+export interface SandboxOptions extends Omit<StateOptions, "clock">, Partial<ConnectionLimits> {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0 (any free port). */
@@ -118,6 +118,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const traffic: TrafficEntry[] = [];
   const counts = new Map<string, number>();
   const tokenTtl = options.tokenTtlMs ?? 3_600_000;
+  const limits: ConnectionLimits = {
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_CONNECTION_LIMITS.maxFrameBytes,
+    maxFrameBytesBeforeLogin:
+      options.maxFrameBytesBeforeLogin ?? DEFAULT_CONNECTION_LIMITS.maxFrameBytesBeforeLogin,
+    loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.loginTimeoutMs,
+    frameTimeoutMs: options.frameTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.frameTimeoutMs,
+  };
+  /** Frames read but not yet answered, per connection, before the socket stops reading. */
+  const MAX_QUEUED_FRAMES = 8;
   const sockets = new Set<tls.TLSSocket>();
   let accepted = 0;
 
@@ -125,11 +134,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accepted++;
     sockets.add(socket);
     socket.setNoDelay(true);
-    socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
-    const reader = new FrameReader();
     let loggedIn = false;
     let chain = Promise.resolve();
+    let queued = 0;
+    // Before login only a login-sized frame is read: a stranger's 15 MB "request" is refused
+    // from its length prefix, before a byte of it is kept.
+    const reader = new BoundedFrameReader(() =>
+      loggedIn ? limits.maxFrameBytes : limits.maxFrameBytesBeforeLogin,
+    );
+    // A stranger must log in soon; anybody who starts a frame must finish it soon.
+    const loginTimer = setTimeout(() => socket.destroy(), limits.loginTimeoutMs);
+    let frameTimer: NodeJS.Timeout | undefined;
+    socket.on("close", () => {
+      sockets.delete(socket);
+      clearTimeout(loginTimer);
+      clearTimeout(frameTimer);
+    });
 
     socket.on("data", (chunk: Buffer) => {
       let frames: Buffer[];
@@ -139,11 +160,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         socket.destroy();
         return;
       }
+      if (reader.pendingBytes === 0) {
+        clearTimeout(frameTimer);
+        frameTimer = undefined;
+      } else if (frameTimer === undefined) {
+        frameTimer = setTimeout(() => socket.destroy(), limits.frameTimeoutMs);
+      }
       for (const frame of frames) {
+        // Requests are answered one at a time: a peer that sends faster than that waits (the
+        // socket stops reading) instead of queueing frames in memory.
+        if (++queued >= MAX_QUEUED_FRAMES) socket.pause();
         chain = chain
           .then(() => handle(frame))
           .catch(() => {
             socket.destroy();
+          })
+          .finally(() => {
+            if (--queued < MAX_QUEUED_FRAMES && socket.isPaused() && !socket.destroyed) socket.resume();
           });
       }
     });
@@ -171,6 +204,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     async function handle(frame: Buffer): Promise<void> {
       if (socket.destroyed) return;
       const { xml, valid } = openRequestFrame(frame, key);
+      if (!valid) {
+        // A wrong API key makes every signature wrong: refused like a wrong password, so that
+        // nobody can probe which of the two is wrong — and before a byte of the XML is read:
+        // whoever cannot sign gets no parser time.
+        await send(refusal(MESSAGES.auth), false);
+        return;
+      }
       const text = xml.toString("utf8");
       let api: ParsedObject;
       try {
@@ -201,11 +241,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (fired.has("silent")) return;
 
       let reply: XmlTree | XmlTree[];
-      if (!valid) {
-        // A wrong API key makes every signature wrong: refused like a wrong password, so that
-        // nobody can probe which of the two is wrong.
-        reply = refusal(MESSAGES.auth);
-      } else if (root === "login") {
+      if (root === "login") {
         const req = body as ParsedObject;
         if (
           req.login === login &&
@@ -213,6 +249,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           (req.type === "partnerApi" || req.type === undefined)
         ) {
           loggedIn = true;
+          clearTimeout(loginTimer);
           reply = { status: "ok", token: state.newToken(login) };
         } else {
           reply = refusal(MESSAGES.auth);
@@ -223,6 +260,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (entry && clock.nowMs() - entry.lastUsed < tokenTtl) {
           entry.lastUsed = clock.nowMs();
           loggedIn = true;
+          clearTimeout(loginTimer);
           reply = { status: "ok" };
         } else {
           reply = refusal(MESSAGES.badToken);
@@ -230,7 +268,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       } else if (!loggedIn) {
         reply = refusal(MESSAGES.notLoggedIn);
       } else {
-        const handler = handlers[operation];
+        const handler = handlerFor(operation);
         if (!handler) {
           reply = refusal(MESSAGES.unknownCommand);
         } else {
