@@ -1,12 +1,15 @@
 /**
  * The bridge's HTTP application: Fastify with zod schemas that both validate and generate the
- * OpenAPI document, one error shape, request signing checked before any route runs, and an audit
- * line for every change.
+ * OpenAPI document, one error shape for every refusal (Fastify's own included), request signing
+ * checked before a body is parsed, and an audit line for every change a known key asked for.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import type { Db } from "@hrdkit/billing";
 import { HrdApiError, type HrdClient, HrdError, HrdValidationError } from "@hrdkit/sdk";
+import type { FastifyBaseLogger, RawServerDefault } from "fastify";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -15,9 +18,26 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { verifyRequest } from "./auth.js";
-import { BridgeError } from "./errors.js";
+import {
+  checkSignature,
+  RefusedCounter,
+  readSignatureHeaders,
+  type SignatureHeaders,
+  signingKeyFor,
+} from "./auth.js";
+import { BridgeError, clientError } from "./errors.js";
+import { nestsDeeperThan } from "./json-depth.js";
 import { audit } from "./store.js";
+
+/** The largest body the bridge reads (a 500-name availability check is ~15 kB). */
+const BODY_LIMIT = 1024 * 1024;
+/** Bodies nest 3 levels at most (a registrant inside a request); anything near this is hostile. */
+const MAX_JSON_DEPTH = 16;
+/**
+ * Longest path parameter: a 253-character name with Polish letters is several times longer
+ * once percent-encoded. The schemas then say exactly what is wrong with a long name.
+ */
+const MAX_PARAM_LENGTH = 2048;
 
 export interface BridgeContext {
   db: Db;
@@ -27,12 +47,24 @@ export interface BridgeContext {
   signatureWindowMs: number;
   /** The clock (tests move it). */
   now: () => Date;
+  /** Where unexpected failures (answered 500 `internal`) are reported; default: stderr. */
+  logError?: (err: unknown, request: { method: string; url: string }) => void;
+  /** Requests refused before authentication, by error code (made by buildApp when absent). */
+  refused?: RefusedCounter;
+}
+
+/** stderr, one line with the request and the stack: what an operator needs to find the bug. */
+function logToStderr(err: unknown, request: { method: string; url: string }): void {
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  console.error(`hrdkit bridge: 500 on ${request.method} ${request.url.split("?")[0]}: ${detail}`);
 }
 
 declare module "fastify" {
   interface FastifyRequest {
-    rawBody?: string;
+    /** The key that signed the request, once its signature is checked. */
     keyId?: string;
+    /** The signature headers and the key's signing key, between onRequest and preParsing. */
+    signed?: { headers: SignatureHeaders; key: string };
   }
   interface FastifyContextConfig {
     /** Routes anyone may call (health, the API documentation). */
@@ -66,27 +98,60 @@ export function toBridgeError(err: unknown): BridgeError {
   if (typeof e?.code === "string" && e.constructor?.name === "BillingConflictError") {
     return new BridgeError(409, e.code, String(e.message));
   }
-  if (e?.statusCode === 413) return new BridgeError(413, "too_large", "the request body is too large");
+  // Fastify's own refusals (FST_ERR_*: content type, body size, URL…) and any other 4xx.
+  const client = clientError(err);
+  if (client) return client;
   return new BridgeError(500, "internal", "internal error", true);
 }
 
+// Spelled out: an inferred type made the bundled .d.ts say `Fastify.FastifyInstance` through the
+// default import, which fails in consumers' type checks (skipLibCheck false, bundler resolution).
 export async function buildApp(
   ctx: BridgeContext,
   routes: ((app: FastifyInstance, ctx: BridgeContext) => void)[],
-) {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 }).withTypeProvider<ZodTypeProvider>();
+): Promise<
+  FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>
+> {
+  // Kept on the context: /health reports it.
+  ctx.refused ??= new RefusedCounter();
+  const refused = ctx.refused;
+  const logError = ctx.logError ?? logToStderr;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors Fastify answers before any route or hook (a malformed URL, an over-long parameter):
+    // the same error shape as everything else.
+    frameworkErrors: (err, _req, reply) => {
+      const e = toBridgeError(err);
+      return (reply as FastifyReply)
+        .header("X-Hrdkit-Backend", ctx.backend)
+        .status(e.status)
+        .send(e.toBody());
+    },
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  // The signature covers the exact bytes: keep them.
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
-    const text = typeof body === "string" ? body : body.toString("utf8");
-    (req as FastifyRequest).rawBody = text;
-    try {
-      done(null, text.trim() === "" ? {} : JSON.parse(text));
-    } catch {
-      done(new BridgeError(400, "bad_json", "the body is not valid JSON"), undefined);
+  // JSON only (with proto-poisoning protection and a nesting cap); any other content type is a
+  // 415. The signature was checked on the raw bytes before this runs.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
+    const bytes = body as Buffer;
+    const text = bytes.toString("utf8");
+    if (text.trim() === "") return done(null, {});
+    if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+      return done(
+        new BridgeError(400, "too_deep", `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`),
+        undefined,
+      );
     }
+    parseJson(req, text, (err, value) =>
+      err
+        ? done(new BridgeError(400, "bad_json", "the body is not valid JSON"), undefined)
+        : done(null, value),
+    );
   });
 
   await app.register(fastifySwagger, {
@@ -111,23 +176,57 @@ export async function buildApp(
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
 
-  app.addHook("onRequest", async (_req, reply) => {
+  const isPublic = (req: FastifyRequest) => {
+    const route = req.routeOptions.url;
+    return (
+      req.routeOptions.config?.public === true || route === "/docs" || route?.startsWith("/docs/") === true
+    );
+  };
+
+  // Step 1 of the signature, before the body is read: headers, timestamp, key. A stranger gets
+  // 401 without a byte of the body being read, parsed or validated.
+  app.addHook("onRequest", async (req, reply) => {
     reply.header("X-Hrdkit-Backend", ctx.backend);
+    if (isPublic(req)) return;
+    const headers = readSignatureHeaders(req.raw, ctx.now(), ctx.signatureWindowMs);
+    req.signed = { headers, key: await signingKeyFor(ctx.db, headers) };
   });
 
-  app.addHook("preHandler", async (req) => {
-    if (req.routeOptions.config?.public || req.url.startsWith("/docs")) return;
-    req.keyId = await verifyRequest(
+  // Step 2: the body's raw bytes (whatever the content type says) against the signature, then
+  // the nonce. Only then is the body handed on to be parsed.
+  app.addHook("preParsing", async (req, _reply, payload) => {
+    if (!req.signed) return payload;
+    const declared = Number(req.headers["content-length"]);
+    if (declared > BODY_LIMIT) throw new BridgeError(413, "too_large", "the request body is too large");
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of payload) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      length += bytes.length;
+      if (length > BODY_LIMIT) throw new BridgeError(413, "too_large", "the request body is too large");
+      chunks.push(bytes);
+    }
+    const body = Buffer.concat(chunks, length);
+    req.keyId = await checkSignature(
       ctx.db,
-      { method: req.method, path: req.url, body: req.rawBody ?? "", headers: req.headers },
+      req.signed.headers,
+      req.signed.key,
+      { method: req.method, path: req.url, body },
       ctx.now(),
       ctx.signatureWindowMs,
     );
+    const replay = Readable.from(body.length > 0 ? [body] : []) as Readable & {
+      receivedEncodedLength?: number;
+    };
+    replay.receivedEncodedLength = body.length;
+    return replay;
   });
 
   app.addHook("onResponse", async (req, reply) => {
     const action = req.routeOptions.config?.audit;
-    if (!action) return;
+    // Nobody authenticated, nothing to audit: a stranger must not be able to fill the log
+    // (refusals are counted instead, see the error handler).
+    if (!action || !req.keyId) return;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const params = (req.params ?? {}) as Record<string, unknown>;
     await audit(ctx.db, {
@@ -143,7 +242,7 @@ export async function buildApp(
     }).catch(() => undefined);
   });
 
-  app.setErrorHandler((err, _req, reply: FastifyReply) => {
+  app.setErrorHandler((err, req, reply: FastifyReply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({
         path: (v.instancePath || "").replace(/^\//, "").replaceAll("/", "."),
@@ -159,6 +258,8 @@ export async function buildApp(
       return reply.status(400).send(e.toBody());
     }
     const e = toBridgeError(err);
+    if (e.status === 401 && !req.keyId) refused.add(e.code);
+    if (e.code === "internal") logError(err, { method: req.method, url: req.url });
     return reply.status(e.status).send(e.toBody());
   });
   app.setNotFoundHandler((req, reply) =>

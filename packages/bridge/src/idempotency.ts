@@ -4,6 +4,15 @@
  * call runs; a repeat — an admin clicking again, a cron retry, a timeout resent — gets the first
  * result back and never buys twice. A repeat that arrives while the first is still running
  * waits for it. The same key with a different body is refused.
+ *
+ * Keys are scoped per module key (`scope`): two panels that happen to send the same
+ * Idempotency-Key never see each other's results.
+ *
+ * Only a success is journaled. A refusal (bad input, HRD saying no, an unknown domain) bought
+ * nothing, so it frees the key: the customer's corrected retry under the same key must run, and
+ * the same request sent again simply runs again (and is refused again, or succeeds once the cause
+ * is gone). A failure whose effect at HRD is unknown frees the key too, as before: the retry goes
+ * through the SDK's "ensure" calls, which read HRD's state before buying, so it never buys twice.
  */
 import { createHash } from "node:crypto";
 import type { Db } from "@hrdkit/billing";
@@ -24,13 +33,25 @@ export function sendJournaled(reply: FastifyReply, result: Journaled): FastifyRe
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The journal's row key: the module key's id and the Idempotency-Key (`/` cannot occur in a valid
+ * Idempotency-Key, so two scopes never collide).
+ */
+export function journalKey(scope: string | undefined, key: string): string {
+  return scope ? `${scope}/${key}` : key;
+}
+
 export async function withIdempotency(
   db: Db,
   key: string,
   route: string,
   body: unknown,
   run: () => Promise<{ statusCode: number; body: unknown }>,
-  options: { waitMs?: number } = {},
+  options: {
+    waitMs?: number;
+    /** Whose key this is (the module key's id): keys of different callers never meet. */
+    scope?: string;
+  } = {},
 ): Promise<Journaled> {
   if (!/^[A-Za-z0-9._:-]{8,200}$/.test(key)) {
     throw new BridgeError(
@@ -39,13 +60,14 @@ export async function withIdempotency(
       "Idempotency-Key must be 8–200 characters of A-Z a-z 0-9 . _ : -",
     );
   }
+  const rowKey = journalKey(options.scope, key);
   const hash = createHash("sha256")
     .update(JSON.stringify(body ?? null))
     .digest("hex");
   const claimed = await db.query(
     `INSERT INTO bridge_idempotency (key, route, request_hash, status) VALUES ($1, $2, $3, 'running')
      ON CONFLICT (key) DO NOTHING`,
-    [key, route, hash],
+    [rowKey, route, hash],
   );
   if (claimed.rowCount === 0) {
     const deadline = Date.now() + (options.waitMs ?? 60_000);
@@ -57,9 +79,11 @@ export async function withIdempotency(
         status_code: number | null;
         response: unknown;
       }>("SELECT route, request_hash, status, status_code, response FROM bridge_idempotency WHERE key = $1", [
-        key,
+        rowKey,
       ]);
-      const row = rows[0]!;
+      const row = rows[0];
+      // The first request failed and freed the key while this one waited: run it now.
+      if (!row) return withIdempotency(db, key, route, body, run, options);
       if (row.route !== route || row.request_hash !== hash) {
         throw new BridgeError(
           422,
@@ -82,21 +106,14 @@ export async function withIdempotency(
   }
   try {
     const result = await run();
-    // Only a definite answer is journaled; a failure that may be retried frees the key.
     await db.query(
       "UPDATE bridge_idempotency SET status = 'done', status_code = $2, response = $3, finished_at = now() WHERE key = $1",
-      [key, result.statusCode, JSON.stringify(result.body)],
+      [rowKey, result.statusCode, JSON.stringify(result.body)],
     );
     return { ...result, replayed: false };
   } catch (err) {
-    if (err instanceof BridgeError && !err.retryable) {
-      await db.query(
-        "UPDATE bridge_idempotency SET status = 'done', status_code = $2, response = $3, finished_at = now() WHERE key = $1",
-        [key, err.status, JSON.stringify(err.toBody())],
-      );
-    } else {
-      await db.query("DELETE FROM bridge_idempotency WHERE key = $1", [key]);
-    }
+    // Nothing bought (a refusal) or nothing known (reconciled by the retry): free the key.
+    await db.query("DELETE FROM bridge_idempotency WHERE key = $1", [rowKey]);
     throw err;
   }
 }

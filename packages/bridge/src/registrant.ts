@@ -3,10 +3,12 @@
  * client's data (`registrant`), from which the bridge creates the HRD account (`user/create`).
  *
  * The account is created inside the purchase's idempotent run, and the id it got is noted under
- * the purchase's Idempotency-Key before anything else happens: a repeat of the purchase — even
- * one after a failure that freed the key, such as HRD being unreachable for the domain call —
- * reuses that account instead of creating a second one.
+ * {@link registrantKey} — the module key, the domain and the registrant's data — before anything
+ * else happens: a repeat of the purchase, even under a new Idempotency-Key after a refusal (a
+ * transfer re-sent with the right code), reuses that account instead of creating a second one;
+ * corrected registrant data makes a new account, never one with the old data.
  */
+import { createHash } from "node:crypto";
 import { HrdValidationError } from "@hrdkit/sdk";
 import { z } from "zod";
 import type { BridgeContext } from "./app.js";
@@ -73,20 +75,29 @@ export function requireOneRegistrant(
   }
 }
 
+/** Where the account made for `registrant` is noted: per module key, domain and exact data. */
+export function registrantKey(scope: string | undefined, domain: string, registrant: unknown): string {
+  const data = createHash("sha256")
+    .update(JSON.stringify(registrant ?? null))
+    .digest("hex")
+    .slice(0, 32);
+  return `${scope ?? "-"}/${domain.toLowerCase()}#${data}`;
+}
+
 /**
  * The HRD account of a purchase: `hrdUserId` as given, or the account created from `registrant`
- * (once per Idempotency-Key).
+ * (once per {@link registrantKey}).
  */
 export async function resolveRegistrant(
   ctx: BridgeContext,
-  idempotencyKey: string,
+  accountKey: string,
   input: { hrdUserId?: number; registrant?: RegistrantInput },
 ): Promise<number> {
   if (input.hrdUserId !== undefined) return input.hrdUserId;
   const r = input.registrant!;
   const { rows } = await ctx.db.query<{ hrd_user_id: number }>(
     "SELECT hrd_user_id FROM bridge_registrants WHERE idempotency_key = $1",
-    [idempotencyKey],
+    [accountKey],
   );
   if (rows[0]) return rows[0].hrd_user_id;
   const { id } = await ctx.hrd.user
@@ -121,7 +132,7 @@ export async function resolveRegistrant(
     });
   await ctx.db.query(
     "INSERT INTO bridge_registrants (idempotency_key, hrd_user_id) VALUES ($1, $2) ON CONFLICT (idempotency_key) DO NOTHING",
-    [idempotencyKey, id],
+    [accountKey, id],
   );
   return id;
 }

@@ -111,5 +111,9 @@ describe.skipIf(!phpunitReady)("WHMCS SSL and HostBill modules in PHP against th
     expect(ledger.filter((e) => e.objectName === polish && e.type === "create")).toHaveLength(1);
     expect(ledger.filter((e) => e.objectName === polish && e.type === "renew")).toHaveLength(1);
     expect(ledger.filter((e) => e.objectName === "bez-peselu-hostbill.pl")).toHaveLength(0);
+    // A transfer failed with a wrong code, then re-sent with the right one: one transfer charge.
+    expect(
+      ledger.filter((e) => e.objectName === "taken-hostbill-zly.pl" && e.type === "transfer"),
+    ).toHaveLength(1);
   }, 300_000);
 });

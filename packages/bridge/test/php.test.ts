@@ -8,7 +8,7 @@
  * with a message when they are missing.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { domainToASCII } from "node:url";
@@ -25,6 +25,96 @@ if (!phpunitReady) {
       "(Debian: apt-get install -y php-cli php-xml php-curl phpunit)",
   );
 }
+
+/** Every .php file under packages/bridge/php (relative paths). */
+function phpFiles(dir = phpDir, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? phpFiles(join(dir, e.name), `${prefix}${e.name}/`)
+      : e.name.endsWith(".php")
+        ? [`${prefix}${e.name}`]
+        : [],
+  );
+}
+
+/** The PHP the modules claim (README, docs/bridge, the module headers): keep in step with them. */
+const CLAIMED_PHP = "8.1";
+
+describe.skipIf(!has("php", ["-v"]))("PHP version support of the module files", () => {
+  const shipped = phpFiles().filter((f) => !f.startsWith("tests/"));
+  const features = (files: string[], cwd = phpDir) => {
+    const r = spawnSync("php", [join(phpDir, "tests/php-features.php"), ...files], { cwd, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { file: string; min: string; features: [string, string, number][] });
+  };
+  const newer = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true }) > 0;
+
+  it("lints every PHP file with php -l", () => {
+    expect(shipped.length).toBeGreaterThanOrEqual(4);
+    for (const f of phpFiles()) {
+      const r = spawnSync("php", ["-l", f], { cwd: phpDir, encoding: "utf8" });
+      expect(r.status, `${f}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+  });
+
+  it(`uses no syntax newer than PHP ${CLAIMED_PHP} in the shipped modules, and needs ${CLAIMED_PHP} (the claim is the true minimum)`, () => {
+    const found = features(shipped);
+    const tooNew = found.flatMap((f) =>
+      f.features
+        .filter(([v]) => newer(v, CLAIMED_PHP))
+        .map(([v, what, line]) => `${f.file}:${line} ${what} (PHP ${v})`),
+    );
+    expect(tooNew).toEqual([]);
+    expect(found.map((f) => f.min).reduce((a, b) => (newer(b, a) ? b : a))).toBe(CLAIMED_PHP);
+  });
+
+  it(`states that minimum (PHP ${CLAIMED_PHP}, WHMCS 8.6) wherever the modules' requirements are written`, () => {
+    const repo = resolve(phpDir, "../../..");
+    const read = (f: string) => readFileSync(join(repo, f), "utf8");
+    for (const f of [
+      "docs/bridge/whmcs.en.md",
+      "docs/bridge/whmcs-ssl.en.md",
+      "docs/bridge/hostbill.en.md",
+    ]) {
+      expect(read(f), f).toContain(`PHP ${CLAIMED_PHP} or newer`);
+      // WHMCS before 8.6 cannot run PHP 8.1: no "7.x works" claims.
+      expect(read(f), f).not.toMatch(/7\.10\+ works|WHMCS 8\.x \(7/);
+    }
+    expect(read("docs/bridge/whmcs.en.md")).toContain("WHMCS 8.6 or newer");
+    for (const m of ["registrars/hrdkit", "servers/hrdkitssl"]) {
+      const json = JSON.parse(read(`packages/bridge/php/whmcs/modules/${m}/whmcs.json`));
+      expect(json.description.short).toContain(`WHMCS 8.6 or newer on PHP ${CLAIMED_PHP} or newer`);
+    }
+    expect(read("packages/bridge/php/shared/HrdkitBridgeClient.php")).toContain(`PHP ${CLAIMED_PHP}+`);
+  });
+
+  it("the feature scanner sees syntax of 8.1–8.4 (so the check above can fail)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hrdkit-php-features-"));
+    try {
+      const sample = join(dir, "sample.php");
+      writeFileSync(
+        sample,
+        "<?php\nenum A { case X; }\nfunction f(): never { exit; }\n$c = strlen(...);\n" +
+          "readonly class B {}\nclass C { const int X = 1; public private(set) int $p = 1; }\n",
+      );
+      const [r] = features([sample]);
+      expect(r!.features.map(([v, what]) => `${v} ${what}`)).toEqual([
+        "8.1 enum",
+        "8.1 never return type",
+        "8.1 first-class callable syntax",
+        "8.2 readonly class",
+        "8.3 typed class constant",
+        "8.4 asymmetric visibility",
+      ]);
+      expect(r!.min).toBe("8.4");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("pack-php-modules.mjs", () => {
   it.each(["node:zlib", "zip"])("packs a self-contained WHMCS zip (%s)", (how) => {
@@ -102,5 +192,14 @@ describe.skipIf(!phpunitReady)("WHMCS registrar module in PHP against the bridge
     expect(ledger.filter((e) => e.objectName === polish && e.type === "renew")).toHaveLength(1);
     // The wrong key bought nothing.
     expect(ledger.filter((e) => e.objectName === "nie-kupuj-whmcs.pl")).toHaveLength(0);
+    // Refused twice (invalid PESEL, bad phone), then corrected and repeated: bought once.
+    expect(ledger.filter((e) => e.objectName === "poprawka-whmcs.pl" && e.type === "create")).toHaveLength(1);
+    // The PESEL kept only in a WHMCS client custom field (sent as an id/value pair) is the registrant's at HRD.
+    const { domains, users } = bridge.sandbox!.state;
+    expect(users.get(domains.get("pesel-klienta-whmcs.pl")!.user)?.idNumber).toBe("44051401359");
+    // A transfer failed with a wrong code, then re-sent (twice) with the right one: charged once.
+    expect(ledger.filter((e) => e.objectName === "taken-whmcs-zly.pl" && e.type === "transfer")).toHaveLength(
+      1,
+    );
   }, 300_000);
 });

@@ -106,6 +106,40 @@ final class HostbillDomainTest extends TestCase
         $this->assertFalse(method_exists($m, 'Delete'));
     }
 
+    /**
+     * Every capability HostBill is told about ($commands) is backed by public methods of the class,
+     * and every capability the class implements is declared (read by reflection, not by a list
+     * written in the test).
+     */
+    public function testDeclaredCapabilitiesMatchTheMethods(): void
+    {
+        $class = new \ReflectionClass(hrdkit::class);
+        $public = [];
+        foreach ($class->getMethods(\ReflectionMethod::IS_PUBLIC) as $method) {
+            if ($method->getDeclaringClass()->getName() === hrdkit::class) {
+                $public[] = $method->getName();
+            }
+        }
+        $declared = $class->getProperty('commands');
+        $declared->setAccessible(true);
+        $commands = $declared->getValue(new hrdkit());
+        $map = hrdkit::CAPABILITY_METHODS;
+        foreach ($commands as $command) {
+            $this->assertArrayHasKey($command, $map, "$command is declared but has no known methods");
+            foreach ($map[$command] as $method) {
+                $this->assertContains($method, $public, "$command is declared but $method() is missing");
+            }
+        }
+        foreach ($map as $command => $methods) {
+            $implemented = !array_diff($methods, $public);
+            $this->assertSame($implemented, in_array($command, $commands, true), $implemented
+                ? "$command is implemented but not declared"
+                : "$command is declared but not implemented");
+        }
+        $this->assertContains('IDProtection', $commands);
+        $this->assertNotContains('DNSmanagement', $commands);
+    }
+
     public function testConnection(): void
     {
         $m = self::module();
@@ -180,15 +214,20 @@ final class HostbillDomainTest extends TestCase
         $this->assertIsString($code);
         $this->assertNotSame('', $code);
 
+        // HostBill's glue form sends the label alone (ns1); other callers send the full name.
         $host = 'ns1.' . self::POLISH;
-        $c = self::module(['options' => ['NameServer' => $host, 'NameServerIP' => '192.0.2.10']]);
-        $this->assertDone($c->registerNameServer(), $c, 'registerNameServer');
+        $c = self::module(['options' => ['NameServer' => 'ns1', 'NameServerIP' => '192.0.2.10']]);
+        $this->assertDone($c->registerNameServer(), $c, 'registerNameServer (label)');
+        $this->assertSame($host, $c->lastCall['reply']['host']);
         $this->assertSame(['192.0.2.10'], $c->lastCall['reply']['ips']);
-        $u = self::module(['options' => ['NameServer' => $host, 'NameServerIP' => '192.0.2.10', 'NameServerNewIP' => '192.0.2.20']]);
-        $this->assertDone($u->modifyNameServer(), $u, 'modifyNameServer');
+        $u = self::module(['options' => ['NameServer' => 'NS1', 'NameServerIP' => '192.0.2.10', 'NameServerNewIP' => '192.0.2.20']]);
+        $this->assertDone($u->modifyNameServer(), $u, 'modifyNameServer (label)');
         $this->assertSame(['192.0.2.20'], $u->lastCall['reply']['ips']);
-        $d = self::module(['options' => ['NameServer' => $host]]);
-        $this->assertDone($d->deleteNameServer(), $d, 'deleteNameServer');
+        $f = self::module(['options' => ['NameServer' => $host, 'NameServerIP' => '192.0.2.20', 'NameServerNewIP' => '192.0.2.30']]);
+        $this->assertDone($f->modifyNameServer(), $f, 'modifyNameServer (full name)');
+        $this->assertSame(['192.0.2.30'], $f->lastCall['reply']['ips']);
+        $d = self::module(['options' => ['NameServer' => 'ns1']]);
+        $this->assertDone($d->deleteNameServer(), $d, 'deleteNameServer (label)');
 
         $on = self::module(['options' => ['idprotection' => '1']]);
         $this->assertDone($on->updateIDProtection(), $on, 'updateIDProtection on');
@@ -245,6 +284,43 @@ final class HostbillDomainTest extends TestCase
         $m = self::module(['name' => 'nie-ma-takiej-hostbill.pl', 'id' => 799]);
         $this->assertFalse($m->getNameServers());
         $this->assertStringContainsString('not_found', $m->errors[0] ?? '');
-        $this->assertFalse($m->synchInfo());
+        // Not in the HRD account (a pending registration, a sandbox): no status, no "Cancelled", and why.
+        $s = self::module(['name' => 'nie-ma-takiej-hostbill.pl', 'id' => 799, 'status' => 'Pending Registration']);
+        $this->assertFalse($s->synchInfo());
+        $this->assertStringContainsString('not in the partner', $s->errors[0] ?? '');
+        $this->assertSame([], $s->domainStatusSet);
+    }
+
+    /** A transfer ordered with a wrong code fails; re-sent with the right one it is a new order, charged once. */
+    public function testATransferResentWithTheRightCode(): void
+    {
+        $name = 'taken-hostbill-zly.pl';
+        $bad = self::module(['name' => $name, 'id' => 704, 'options' => ['epp_code' => 'zly-kod']]);
+        $this->assertDone($bad->Transfer(), $bad, 'Transfer (wrong code)');
+        $state = [];
+        for ($i = 0; $i < 10; $i++) {
+            $s = self::module(['name' => $name, 'id' => 704, 'status' => 'Pending Transfer']);
+            $state = $this->assertDone($s->synchInfo(), $s, 'synchInfo (wrong code)');
+            if ($state['status'] !== 'Pending Transfer') {
+                break;
+            }
+            usleep(200000);
+        }
+        $this->assertSame('Cancelled', $state['status'], json_encode($state));
+        $good = self::module(['name' => $name, 'id' => 704, 'options' => ['epp_code' => 'Dobry-Kod-2']]);
+        $this->assertDone($good->Transfer(), $good, 'Transfer (right code)');
+        $this->assertNotSame($bad->lastCall['idempotencyKey'], $good->lastCall['idempotencyKey']);
+        $this->assertStringStartsWith('hostbill-704-transfer-', $good->lastCall['idempotencyKey']);
+        $this->assertStringNotContainsString('Dobry-Kod-2', $good->lastCall['idempotencyKey']);
+        for ($i = 0; $i < 10; $i++) {
+            $s = self::module(['name' => $name, 'id' => 704, 'status' => 'Pending Transfer']);
+            $state = $this->assertDone($s->synchInfo(), $s, 'synchInfo (right code)');
+            if ($state['status'] !== 'Pending Transfer') {
+                break;
+            }
+            usleep(200000);
+        }
+        $this->assertSame('Active', $state['status'], json_encode($state));
+        $this->assertSame(1, self::charges($name, 'transfer'));
     }
 }

@@ -41,43 +41,33 @@ final class WhmcsRegistrarTest extends TestCase
         ], $over);
     }
 
+    /** What the client typed (Polish letters), the basis of every fixture. */
+    private const TYPED = [
+        'firstname' => 'Zażółć',
+        'lastname' => 'Gęślą',
+        'companyname' => '',
+        'email' => 'zazolc@example.pl',
+        'address1' => 'ul. Źródlana 5',
+        'address2' => '',
+        'city' => 'Łódź',
+        'state' => 'łódzkie',
+        'postcode' => '90-001',
+        'phone' => '22 100 32 48',
+        'additionalfields' => ['PESEL/NIP' => '44051401359'],
+    ];
+
     /**
-     * WHMCS-shaped parameters for a domain: top-level values transliterated the way WHMCS does,
-     * the values as typed in ['original'].
+     * $params as WHMCS 8 builds them for a registrar function (tests/fixtures/whmcs-params.php):
+     * top-level contact values transliterated, the typed ones in ['original'], tld without the dot.
+     *
+     * @param array $over the function's own parameters (eppcode, nameserver, ns1…) and settings
+     * @param array $typed what the client typed, over TYPED
      */
-    private static function domainParams(int $domainId, string $domain, array $over = [], array $original = []): array
+    private static function domainParams(int $domainId, string $domain, array $over = [], array $typed = [], string $function = 'RegisterDomain'): array
     {
-        [$sld, $tld] = explode('.', $domain, 2);
-        $typed = array_merge([
-            'sld' => $sld,
-            'tld' => $tld,
-            'firstname' => 'Zażółć',
-            'lastname' => 'Gęślą',
-            'companyname' => '',
-            'email' => 'zazolc@example.pl',
-            'address1' => 'ul. Źródlana 5',
-            'address2' => '',
-            'city' => 'Łódź',
-            'postcode' => '90-001',
-            'countrycode' => 'PL',
-            'country' => 'PL',
-            'fullphonenumber' => '+48.221003248',
-            'additionalfields' => ['PESEL/NIP' => '44051401359'],
-        ], $original);
-        $ascii = static fn ($v) => is_string($v) ? strtr($v, ['ż' => 'z', 'ó' => 'o', 'ł' => 'l', 'ć' => 'c', 'ę' => 'e', 'ś' => 's', 'ą' => 'a', 'Ź' => 'Z', 'Ł' => 'L', 'ź' => 'z', 'ń' => 'n']) : $v;
-        $processed = array_map($ascii, $typed);
-        return array_merge(self::settings(), $processed, [
-            'domainid' => $domainId,
-            'userid' => 7,
-            'regperiod' => 1,
-            'ns1' => 'ns1.hrd.pl',
-            'ns2' => 'ns2.hrd.pl',
-            'ns3' => '',
-            'ns4' => '',
-            'ns5' => '',
-            'idprotection' => false,
-            'original' => $typed,
-        ], $over);
+        $settings = self::settings(array_intersect_key($over, array_flip(['BridgeUrl', 'ModuleKey', 'IdNumberField'])));
+        $extra = array_diff_key($over, $settings);
+        return whmcs_registrar_params($function, $settings, $domainId, $domain, array_replace(self::TYPED, $typed), $extra);
     }
 
     private static function admin(string $method, string $path, ?array $body = null): array
@@ -236,6 +226,8 @@ final class WhmcsRegistrarTest extends TestCase
             'companyname' => 'Żuławska Spółka z o.o.',
             'additionalfields' => ['PESEL/NIP' => '526-025-02-74'],
         ]);
+        // What WHMCS put at the top level is transliterated; the module sends what was typed.
+        $this->assertSame('Zulawska Spolka z o.o.', $params['companyname']);
         $registrant = hrdkit_registrant($params);
         $this->assertSame('company', $registrant['type']);
         $this->assertSame('Żuławska Spółka z o.o.', $registrant['name']);
@@ -274,23 +266,33 @@ final class WhmcsRegistrarTest extends TestCase
         $this->assertOk(hrdkit_IDProtectToggle($p + ['protectenable' => false]), 'IDProtectToggle off');
     }
 
-    /** @depends testRegisterAPolishDomainWithPolishContactData */
+    /**
+     * The WHOIS page round trip as WHMCS does it: GetContactDetails' labels come back in
+     * `contactdetails`, transliterated at the top level ("Zazolc Gesla") and as typed in 'original'.
+     *
+     * @depends testRegisterAPolishDomainWithPolishContactData
+     */
     public function testSaveContactDetails(): void
     {
-        $p = self::domainParams(101, self::POLISH);
-        $details = hrdkit_GetContactDetails($p);
+        $details = hrdkit_GetContactDetails(self::domainParams(101, self::POLISH, [], [], 'GetContactDetails'));
         $this->assertOk($details, 'GetContactDetails');
         $details['Registrant']['City'] = 'Kraków';
         $details['Registrant']['Address 1'] = 'ul. Świętokrzyska 2';
         $details['Registrant']['Postcode'] = '30-001';
-        $this->assertOk(hrdkit_SaveContactDetails($p + ['contactdetails' => $details]), 'SaveContactDetails');
-        $after = hrdkit_GetContactDetails($p);
+        $details['Registrant']['Phone Number'] = '+48.226543210';
+        $p = self::domainParams(101, self::POLISH, ['contactdetails' => $details], [], 'SaveContactDetails');
+        $this->assertSame('Zazolc Gesla', $p['contactdetails']['Registrant']['Name'], 'the fixture transliterates like WHMCS');
+        // A phone and address change of "Zażółć Gęślą" is not a name change.
+        $this->assertOk(hrdkit_SaveContactDetails($p), 'SaveContactDetails');
+        $after = hrdkit_GetContactDetails(self::domainParams(101, self::POLISH, [], [], 'GetContactDetails'));
+        // Saved as typed, Polish letters kept.
         $this->assertSame('Kraków', $after['Registrant']['City']);
         $this->assertSame('ul. Świętokrzyska 2', $after['Registrant']['Address 1']);
+        $this->assertSame('+48.226543210', $after['Registrant']['Phone Number']);
         $this->assertSame('Zażółć Gęślą', $after['Registrant']['Name']);
         // A new name is a new registrant: HRD needs a trade (cesja), and the admin is told so.
         $after['Registrant']['Name'] = 'Jan Nowak';
-        $refused = hrdkit_SaveContactDetails($p + ['contactdetails' => $after]);
+        $refused = hrdkit_SaveContactDetails(self::domainParams(101, self::POLISH, ['contactdetails' => $after], [], 'SaveContactDetails'));
         $this->assertStringContainsString('cesja', $refused['error'] ?? '');
         $this->assertStringContainsString('Name', $refused['error']);
     }
@@ -311,7 +313,9 @@ final class WhmcsRegistrarTest extends TestCase
 
     public function testTransferCompletes(): void
     {
-        $p = self::domainParams(103, self::TRANSFER, ['eppcode' => 'Kod&amp;123'], ['eppcode' => 'Kod&123']);
+        $p = self::domainParams(103, self::TRANSFER, ['eppcode' => 'Kod&123'], [], 'TransferDomain');
+        // WHMCS 7 handed the code over HTML-escaped at the top level.
+        $p['eppcode'] = 'Kod&amp;123';
         $this->assertOk(hrdkit_TransferDomain($p), 'TransferDomain');
         $this->assertOk(hrdkit_TransferDomain($p), 'repeated TransferDomain');
         $state = [];
@@ -326,15 +330,9 @@ final class WhmcsRegistrarTest extends TestCase
         $this->assertMatchesRegularExpression('/^\d{4}-\d{2}-\d{2}$/', $state['expirydate']);
     }
 
-    public function testTransferWithAWrongCodeFails(): void
+    /** TransferSync until it reports something (the sandbox decides on its next requests). */
+    private static function transferState(array $p): array
     {
-        $p = self::domainParams(104, self::TRANSFER_BAD, ['eppcode' => 'zly-kod']);
-        $result = hrdkit_TransferDomain($p);
-        if (isset($result['error'])) {
-            // The bridge may check the code before ordering: then the admin sees why at once.
-            $this->assertNotSame('', $result['error']);
-            return;
-        }
         $state = [];
         for ($i = 0; $i < 10 && !$state; $i++) {
             $state = hrdkit_TransferSync($p);
@@ -342,8 +340,115 @@ final class WhmcsRegistrarTest extends TestCase
                 usleep(200000);
             }
         }
+        return $state;
+    }
+
+    /**
+     * A transfer ordered with a wrong EPP code fails at the registry; the admin re-sends it with the
+     * right code (same domain id): a new order that completes and is charged once.
+     */
+    public function testATransferResentWithTheRightCodeAfterAFailedOne(): void
+    {
+        $wrong = self::domainParams(104, self::TRANSFER_BAD, ['eppcode' => 'zly-kod'], [], 'TransferDomain');
+        $this->assertOk(hrdkit_TransferDomain($wrong), 'TransferDomain (wrong code)');
+        $state = self::transferState($wrong);
         $this->assertTrue($state['failed'] ?? false, json_encode($state));
         $this->assertNotSame('', $state['reason']);
+
+        $right = self::domainParams(104, self::TRANSFER_BAD, ['eppcode' => 'Dobry-Kod-1'], [], 'TransferDomain');
+        $this->assertOk(hrdkit_TransferDomain($right), 'TransferDomain (right code)');
+        $this->assertOk(hrdkit_TransferDomain($right), 'TransferDomain (right code, repeated)');
+        $done = self::transferState($right);
+        $this->assertTrue($done['completed'] ?? false, json_encode($done));
+        if (self::env('SANDBOX_ADMIN_URL') !== '') {
+            $this->assertSame(1, self::charges(self::TRANSFER_BAD, 'transfer'));
+        }
+    }
+
+    /**
+     * A customer corrects bad data after a refused registration (WHMCS re-runs RegisterDomain with the
+     * same domain id): an invalid PESEL, then a phone HRD cannot take, then everything right. Only the
+     * last one buys, once, however often it is repeated.
+     */
+    public function testACorrectedRegistrationGoesThroughAndBuysOnce(): void
+    {
+        $ascii = 'poprawka-whmcs.pl';
+        $badPesel = hrdkit_RegisterDomain(self::domainParams(105, $ascii, [], ['additionalfields' => ['PESEL/NIP' => '44051401358']]));
+        $this->assertStringContainsString('idNumber', $badPesel['error'] ?? '', json_encode($badPesel));
+        $this->assertSame(0, self::charges($ascii, 'create'));
+
+        $badPhone = hrdkit_RegisterDomain(self::domainParams(105, $ascii, [], ['phone' => '123']));
+        $this->assertStringContainsString('phone', $badPhone['error'] ?? '', json_encode($badPhone));
+        $this->assertStringNotContainsString('idempotency_key_reused', $badPhone['error']);
+        $this->assertSame(0, self::charges($ascii, 'create'));
+
+        $this->assertOk(hrdkit_RegisterDomain(self::domainParams(105, $ascii)), 'RegisterDomain (corrected)');
+        $this->assertOk(hrdkit_RegisterDomain(self::domainParams(105, $ascii)), 'RegisterDomain (repeated)');
+        $this->assertSame(1, self::charges($ascii, 'create'));
+    }
+
+    /**
+     * A shop that keeps the PESEL in a client custom field (not in the .pl additional fields): WHMCS
+     * hands client custom fields to registrar modules only as ['id' => tblcustomfields.id, 'value']
+     * (tests/fixtures/whmcs-params.php), so the module has to find the field's id by its name.
+     * First with a PESEL whose checksum is wrong (refused for the idNumber, nothing bought: the
+     * value was read and sent), then the right one: registered, bought once.
+     * php.test.ts then checks that the registrant HRD got carries exactly this PESEL.
+     */
+    public function testAPeselKeptOnlyInAClientCustomFieldReachesHrd(): void
+    {
+        $ascii = 'pesel-klienta-whmcs.pl';
+        $typed = ['additionalfields' => [], 'customfields' => [1 => 'z polecenia', 3 => '440514 01358']];
+        $bad = self::domainParams(107, $ascii, [], $typed);
+        $this->assertSame(['id' => 3, 'value' => '440514 01358'], $bad['customfields'][1], 'WHMCS\'s shape: a list of id/value pairs');
+        $refused = hrdkit_RegisterDomain($bad);
+        $this->assertStringContainsString('registrant.idNumber', $refused['error'] ?? '', json_encode($refused));
+        $this->assertStringContainsString('not a valid PESEL', $refused['error'], 'the PESEL from the custom field was sent and checked');
+        $this->assertSame(0, self::charges($ascii, 'create'));
+
+        $typed['customfields'][3] = '440514 01359';
+        $this->assertOk(hrdkit_RegisterDomain(self::domainParams(107, $ascii, [], $typed)), 'RegisterDomain (PESEL in a client custom field)');
+        $this->assertSame(1, self::charges($ascii, 'create'));
+    }
+
+    /**
+     * Which client custom field holds the PESEL/NIP: the setting may name it (matched against
+     * tblcustomfields of type client, also by the part before "|" of "internal|Display" names) or give
+     * its id; a product field of the same name is not the client's; the domain's additional field
+     * still wins over the client field.
+     */
+    public function testTheIdNumberFieldSettingFindsTheClientCustomField(): void
+    {
+        $typed = ['additionalfields' => [], 'customfields' => [3 => '44051401359', 5 => '526-025-02-74']];
+        $id = fn (array $over, array $t = []) => hrdkit_registrant(self::domainParams(108, 'pole-whmcs.pl', $over, array_replace($typed, $t)))['idNumber'];
+        // Field 2, a product field, is also named PESEL/NIP and comes first in tblcustomfields.
+        $this->assertSame('44051401359', $id([]), 'the default name, PESEL/NIP, of the client field');
+        $this->assertSame('44051401359', $id(['IdNumberField' => 'pesel/nip']), 'names match like MySQL does, case-insensitively');
+        $this->assertSame('5260250274', $id(['IdNumberField' => 'nip_firmy']), 'the internal name of "nip_firmy|NIP firmy"');
+        $this->assertSame('5260250274', $id(['IdNumberField' => 'nip_firmy|NIP firmy']), 'the whole stored name');
+        $this->assertSame('5260250274', $id(['IdNumberField' => '5']), 'a field id');
+        $this->assertSame('5260250274', $id(['IdNumberField' => ' 5 ']), 'a field id, with spaces around');
+        $this->assertSame('5260250274', $id(['IdNumberField' => 'NIP firmy']), 'the display name of "nip_firmy|NIP firmy"');
+        // The client left the field empty: nothing found (the bridge then refuses, naming registrant.idNumber).
+        $this->assertSame('', $id([], ['customfields' => [3 => '', 5 => '']]));
+        // The .pl additional field is preferred over the client's profile.
+        $this->assertSame('91010112346', $id([], ['additionalfields' => ['PESEL/NIP' => '91010112346']]));
+        // Modules tested with the keyed shape (older hand-made $params) still work.
+        $keyed = self::domainParams(108, 'pole-whmcs.pl', [], $typed);
+        $keyed['customfields'] = ['PESEL/NIP' => '44051401359'];
+        unset($keyed['original']['customfields']);
+        $this->assertSame('44051401359', hrdkit_registrant($keyed)['idNumber']);
+    }
+
+    /** A name HRD does not show (never registered there, a sandbox): not "transferred away". */
+    public function testSyncOfANameNotInTheAccountChangesNothing(): void
+    {
+        $active = hrdkit_Sync(self::domainParams(106, 'nie-u-nas-whmcs.pl', ['status' => 'Active'], [], 'Sync'));
+        $this->assertArrayNotHasKey('transferredAway', $active);
+        $this->assertArrayNotHasKey('active', $active);
+        $this->assertStringContainsString('not in the partner', $active['error'] ?? '', json_encode($active));
+        $pending = hrdkit_Sync(self::domainParams(106, 'nie-u-nas-whmcs.pl', ['status' => 'Pending Registration'], [], 'Sync'));
+        $this->assertSame([], $pending);
     }
 
     /** @depends testACompanyRegistrant */
@@ -371,7 +476,9 @@ final class WhmcsRegistrarTest extends TestCase
     public function testTradeStatusPage(): void
     {
         $page = hrdkit_TradeStatus(self::domainParams(101, self::POLISH));
-        $this->assertSame('tradestatus', $page['templatefile']);
+        // WHMCS renders modules/registrars/<module>/<templatefile>.tpl.
+        $this->assertSame('templates/tradestatus', $page['templatefile']);
+        $this->assertFileExists(__DIR__ . '/../whmcs/modules/registrars/hrdkit/' . $page['templatefile'] . '.tpl');
         $this->assertSame(self::POLISH, $page['vars']['domain']);
         // No trade of this domain: an empty page, not an error.
         $this->assertSame('', $page['vars']['error']);

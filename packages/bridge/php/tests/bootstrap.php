@@ -7,4 +7,5 @@
  */
 
 require __DIR__ . '/whmcs/stubs.php';
+require __DIR__ . '/fixtures/whmcs-params.php';
 require_once __DIR__ . '/../whmcs/modules/registrars/hrdkit/hrdkit.php';

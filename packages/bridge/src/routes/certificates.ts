@@ -94,19 +94,26 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
     },
     async (req, reply) => {
       const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(ctx.db, key, "cert.order", req.body, async () => {
-        const b = req.body;
-        const o = await ctx.hrd.orderCertificateOnce({
-          product: b.product,
-          csr: b.csr,
-          approverEmail: b.approverEmail,
-          adminContact: { ...b.adminContact, role: b.adminContact.role as never },
-          userId: b.hrdUserId,
-          period: b.period,
-        });
-        const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
-        return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
-      });
+      const result = await withIdempotency(
+        ctx.db,
+        key,
+        "cert.order",
+        req.body,
+        async () => {
+          const b = req.body;
+          const o = await ctx.hrd.orderCertificateOnce({
+            product: b.product,
+            csr: b.csr,
+            approverEmail: b.approverEmail,
+            adminContact: { ...b.adminContact, role: b.adminContact.role as never },
+            userId: b.hrdUserId,
+            period: b.period,
+          });
+          const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
+          return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
+        },
+        { scope: req.keyId },
+      );
       return sendJournaled(reply, result) as never;
     },
   );
@@ -147,6 +154,7 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
           const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
           return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
         },
+        { scope: req.keyId },
       );
       return sendJournaled(reply, result) as never;
     },

@@ -13,7 +13,7 @@ import type { BridgeContext } from "../app.js";
 import { type AvailabilityResult, availabilityCacheFor, availabilityKey } from "../availability-cache.js";
 import { BridgeError } from "../errors.js";
 import { sendJournaled, withIdempotency } from "../idempotency.js";
-import { registrantChoice, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
+import { registrantChoice, registrantKey, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
 
 const domain = z.string().min(3).max(255).describe("Domain name, Unicode or punycode (e.g. żółw.pl)");
 export const errorBody = z.object({
@@ -123,7 +123,11 @@ const syncResult = z.object({
   expiresOn: z.string().nullable(),
   active: z.boolean(),
   cancelled: z.boolean(),
+  /** Only on evidence that the name left the partner's account (HRD's API has none today). */
   transferredAway: z.boolean(),
+  /** False when HRD does not show the name in the partner's account; `reason` says what that means. */
+  inAccount: z.boolean(),
+  reason: z.string().optional(),
 });
 
 /** `domain/info`, or a 404 in the one error shape when the name is not in the partner's account. */
@@ -246,40 +250,47 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     },
     async (req, reply) => {
       const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(ctx.db, key, "domain.register", req.body, async () => {
-        const b = req.body;
-        const user = await resolveRegistrant(ctx, key, b);
-        const r0 = await ctx.hrd.ensureDomainRegistered({
-          name: b.domain,
-          user,
-          period: b.period,
-          ns: b.nameservers,
-          privacy: b.privacy,
-        });
-        if (r0.actionId !== undefined)
-          await ctx.hrd
-            .waitForAction(r0.actionId, { intervalMs: 200, timeoutMs: 30_000 })
-            .catch(() => undefined);
-        const info = await ctx.hrd.domain.info({ name: b.domain }).catch(() => r0.domain);
-        if (!info)
-          throw new BridgeError(
-            502,
-            "unknown_state",
-            "registered, but the domain could not be read back",
-            true,
-          );
-        return {
-          statusCode: 200,
-          body: {
-            domain: info.name,
-            outcome: r0.outcome,
-            status: info.status,
-            expiresOn: day(info.exDate),
-            actionId: r0.actionId,
-            hrdUserId: user,
-          },
-        };
-      });
+      const result = await withIdempotency(
+        ctx.db,
+        key,
+        "domain.register",
+        req.body,
+        async () => {
+          const b = req.body;
+          const user = await resolveRegistrant(ctx, registrantKey(req.keyId, b.domain, b.registrant), b);
+          const r0 = await ctx.hrd.ensureDomainRegistered({
+            name: b.domain,
+            user,
+            period: b.period,
+            ns: b.nameservers,
+            privacy: b.privacy,
+          });
+          if (r0.actionId !== undefined)
+            await ctx.hrd
+              .waitForAction(r0.actionId, { intervalMs: 200, timeoutMs: 30_000 })
+              .catch(() => undefined);
+          const info = await ctx.hrd.domain.info({ name: b.domain }).catch(() => r0.domain);
+          if (!info)
+            throw new BridgeError(
+              502,
+              "unknown_state",
+              "registered, but the domain could not be read back",
+              true,
+            );
+          return {
+            statusCode: 200,
+            body: {
+              domain: info.name,
+              outcome: r0.outcome,
+              status: info.status,
+              expiresOn: day(info.exDate),
+              actionId: r0.actionId,
+              hrdUserId: user,
+            },
+          };
+        },
+        { scope: req.keyId },
+      );
       return sendJournaled(reply, result) as never;
     },
   );
@@ -309,21 +320,33 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     },
     async (req, reply) => {
       const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(ctx.db, key, "domain.transfer", req.body, async () => {
-        const b = req.body;
-        const user = await resolveRegistrant(ctx, key, b);
-        const t = await ctx.hrd.ensureDomainTransferred({
-          name: b.domain,
-          user,
-          authInfo: b.authInfo,
-          period: b.period,
-        });
-        const info = t.domain ?? (await findDomain(ctx.hrd, b.domain).catch(() => undefined));
-        return {
-          statusCode: 200,
-          body: { domain: info?.name ?? b.domain, outcome: t.outcome, status: info?.status, hrdUserId: user },
-        };
-      });
+      const result = await withIdempotency(
+        ctx.db,
+        key,
+        "domain.transfer",
+        req.body,
+        async () => {
+          const b = req.body;
+          const user = await resolveRegistrant(ctx, registrantKey(req.keyId, b.domain, b.registrant), b);
+          const t = await ctx.hrd.ensureDomainTransferred({
+            name: b.domain,
+            user,
+            authInfo: b.authInfo,
+            period: b.period,
+          });
+          const info = t.domain ?? (await findDomain(ctx.hrd, b.domain).catch(() => undefined));
+          return {
+            statusCode: 200,
+            body: {
+              domain: info?.name ?? b.domain,
+              outcome: t.outcome,
+              status: info?.status,
+              hrdUserId: user,
+            },
+          };
+        },
+        { scope: req.keyId },
+      );
       return sendJournaled(reply, result) as never;
     },
   );
@@ -352,28 +375,35 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     },
     async (req, reply) => {
       const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(ctx.db, key, "domain.renew", req.body, async () => {
-        const b = req.body;
-        const info = await infoOf(ctx, b.domain);
-        const current = day(info.exDate);
-        if (!current)
-          throw new BridgeError(
-            422,
-            "hrd_refused",
-            `${info.name} has no expiry date at HRD (status ${info.status})`,
-          );
-        const rr = await ctx.hrd.ensureDomainRenewed({
-          name: b.domain,
-          currentExpirationDate: current,
-          period: b.period,
-        });
-        await settle(ctx, rr, 30_000);
-        const after = (await findDomain(ctx.hrd, b.domain).catch(() => undefined)) ?? rr.domain;
-        return {
-          statusCode: 200,
-          body: { domain: info.name, outcome: rr.outcome, expiresOn: day(after?.exDate) },
-        };
-      });
+      const result = await withIdempotency(
+        ctx.db,
+        key,
+        "domain.renew",
+        req.body,
+        async () => {
+          const b = req.body;
+          const info = await infoOf(ctx, b.domain);
+          const current = day(info.exDate);
+          if (!current)
+            throw new BridgeError(
+              422,
+              "hrd_refused",
+              `${info.name} has no expiry date at HRD (status ${info.status})`,
+            );
+          const rr = await ctx.hrd.ensureDomainRenewed({
+            name: b.domain,
+            currentExpirationDate: current,
+            period: b.period,
+          });
+          await settle(ctx, rr, 30_000);
+          const after = (await findDomain(ctx.hrd, b.domain).catch(() => undefined)) ?? rr.domain;
+          return {
+            statusCode: 200,
+            body: { domain: info.name, outcome: rr.outcome, expiresOn: day(after?.exDate) },
+          };
+        },
+        { scope: req.keyId },
+      );
       return sendJournaled(reply, result) as never;
     },
   );
@@ -647,8 +677,10 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       schema: {
         summary:
-          "The domain-sync cron's view, HRD being the truth: active while registered; expired → not active; " +
-          "not in the partner's account → transferredAway.",
+          "The domain-sync cron's view, HRD being the truth: active while registered; expired → not active. A name " +
+          "that is not in the partner's account (a registration still pending, a bridge pointed at its sandbox, a " +
+          "typo) is `inAccount: false` with the `reason`, and never `transferredAway`: HRD's API gives no signal " +
+          "that a name left for another registrar, and absence alone is no evidence.",
         tags: ["domains"],
         params: domainParams,
         response: { 200: syncResult, ...errors },
@@ -662,7 +694,11 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
           expiresOn: null,
           active: false,
           cancelled: false,
-          transferredAway: true,
+          transferredAway: false,
+          inAccount: false,
+          reason:
+            `${req.params.domain} is not in the partner's account at HRD (${ctx.backend === "sandbox" ? "this bridge runs on its sandbox; " : ""}` +
+            "not registered yet, or moved away): its status was left as it is",
         };
       return {
         domain: info.name,
@@ -670,6 +706,7 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
         active: info.status === "registered",
         cancelled: false,
         transferredAway: false,
+        inAccount: true,
       };
     },
   );

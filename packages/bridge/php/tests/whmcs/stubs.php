@@ -48,6 +48,99 @@ namespace WHMCS {
     }
 }
 
+namespace WHMCS\Domains {
+    /**
+     * WHMCS\Domains\Domain (the domainObj WHMCS puts in $params): second level as typed, top level
+     * without the dot, their punycode forms, toUnicode()/toPunycode(). The punycode here is RFC 3492
+     * written out (ext-intl is not assumed), lower-case input only, which is all the tests need.
+     */
+    class Domain
+    {
+        protected string $secondLevel;
+        protected string $topLevel;
+
+        public function __construct($domain, $tld = null)
+        {
+            if ($tld) {
+                $this->secondLevel = (string) $domain;
+                $this->topLevel = ltrim((string) $tld, '.');
+            } else {
+                $parts = explode('.', mb_strtolower((string) $domain, 'UTF-8'), 2);
+                $this->secondLevel = $parts[0];
+                $this->topLevel = $parts[1] ?? '';
+            }
+        }
+
+        public function getSecondLevel() { return $this->secondLevel; }
+        public function getUnicodeSecondLevel() { return $this->secondLevel; }
+        public function getTopLevel() { return $this->topLevel; }
+        public function getSLD() { return $this->secondLevel; }
+        public function getTLD() { return $this->topLevel; }
+        public function getPunycodeSecondLevel() { return self::label($this->secondLevel); }
+        public function getPunycodeTopLevel() { return implode('.', array_map([self::class, 'label'], explode('.', $this->topLevel))); }
+        public function isIdn() { return $this->getUnicodeSecondLevel() !== $this->getPunycodeSecondLevel(); }
+        public function toUnicode() { return strtolower($this->secondLevel) . '.' . strtolower($this->topLevel); }
+        public function toPunycode() { return $this->getPunycodeSecondLevel() . '.' . $this->getPunycodeTopLevel(); }
+
+        /** One label to its ACE form (RFC 3492). */
+        public static function label(string $label): string
+        {
+            $cps = [];
+            foreach (preg_split('//u', $label, -1, PREG_SPLIT_NO_EMPTY) as $ch) {
+                $cps[] = mb_ord($ch, 'UTF-8');
+            }
+            $basic = array_values(array_filter($cps, fn ($c) => $c < 0x80));
+            if (count($basic) === count($cps)) {
+                return $label;
+            }
+            $out = implode('', array_map('chr', $basic));
+            $h = $b = count($basic);
+            if ($b > 0) {
+                $out .= '-';
+            }
+            $n = 128;
+            $delta = 0;
+            $bias = 72;
+            $digit = fn ($d) => chr($d < 26 ? $d + 97 : $d + 22);
+            while ($h < count($cps)) {
+                $m = min(array_filter($cps, fn ($c) => $c >= $n));
+                $delta += ($m - $n) * ($h + 1);
+                $n = $m;
+                foreach ($cps as $c) {
+                    if ($c < $n) {
+                        $delta++;
+                    }
+                    if ($c === $n) {
+                        $q = $delta;
+                        for ($k = 36; ; $k += 36) {
+                            $t = $k <= $bias ? 1 : ($k >= $bias + 26 ? 26 : $k - $bias);
+                            if ($q < $t) {
+                                break;
+                            }
+                            $out .= $digit($t + ($q - $t) % (36 - $t));
+                            $q = intdiv($q - $t, 36 - $t);
+                        }
+                        $out .= $digit($q);
+                        $d = $h === $b ? intdiv($delta, 700) : intdiv($delta, 2);
+                        $d += intdiv($d, $h + 1);
+                        $k2 = 0;
+                        while ($d > 455) {
+                            $d = intdiv($d, 35);
+                            $k2 += 36;
+                        }
+                        $bias = $k2 + intdiv(36 * $d, $d + 38);
+                        $delta = 0;
+                        $h++;
+                    }
+                }
+                $delta++;
+                $n++;
+            }
+            return 'xn--' . $out;
+        }
+    }
+}
+
 namespace WHMCS\Domains\DomainLookup {
     /** Lookup results: an ArrayObject of SearchResult. */
     class ResultsList extends \ArrayObject
@@ -188,6 +281,68 @@ namespace WHMCS\Domain\Registrar {
                 return $this->data[lcfirst(substr($name, 3))] ?? null;
             }
             throw new \BadMethodCallException('WHMCS\\Domain\\Registrar\\Domain has no method ' . $name);
+        }
+    }
+}
+
+namespace WHMCS\Database {
+    /**
+     * WHMCS\Database\Capsule (Laravel's Illuminate\Database\Capsule\Manager): only the read-only
+     * query chain the module uses, table()->where()->get()/value()/first(), over the rows in
+     * $GLOBALS['whmcs_test_db'][<table>] (stdClass rows, as Capsule returns them). The fixture
+     * (tests/fixtures/whmcs-params.php) fills tblcustomfields the way a WHMCS install has it.
+     */
+    class Capsule
+    {
+        public static function table(string $table): CapsuleQuery
+        {
+            return new CapsuleQuery($GLOBALS['whmcs_test_db'][$table] ?? []);
+        }
+    }
+
+    class CapsuleQuery
+    {
+        /** @param list<object> $rows */
+        public function __construct(private array $rows)
+        {
+        }
+
+        /** where($column, $value) or where($column, '=', $value): MySQL's default collation ignores case. */
+        public function where(string $column, $operator, $value = null): self
+        {
+            if (func_num_args() === 2) {
+                [$operator, $value] = ['=', $operator];
+            }
+            if ($operator !== '=') {
+                throw new \InvalidArgumentException('the stub only knows where(column, value)');
+            }
+            $this->rows = array_values(array_filter(
+                $this->rows,
+                fn ($r) => isset($r->$column) && mb_strtolower((string) $r->$column) === mb_strtolower((string) $value)
+            ));
+            return $this;
+        }
+
+        public function orderBy(string $column, string $direction = 'asc'): self
+        {
+            usort($this->rows, fn ($a, $b) => ($a->$column <=> $b->$column) * (strtolower($direction) === 'desc' ? -1 : 1));
+            return $this;
+        }
+
+        /** A Collection in WHMCS; an array here (the module only iterates it). */
+        public function get(array $columns = ['*']): array
+        {
+            return $this->rows;
+        }
+
+        public function first(): ?object
+        {
+            return $this->rows[0] ?? null;
+        }
+
+        public function value(string $column)
+        {
+            return isset($this->rows[0]) ? ($this->rows[0]->$column ?? null) : null;
         }
     }
 }

@@ -10,8 +10,14 @@
  * Conventions:
  * - Domain names come from $params['original'] (WHMCS transliterates the top-level copies, so
  *   żółw.pl would arrive as zolw.pl); contacts likewise, so "Zażółć Gęślą" stays as typed.
- * - Purchases carry idempotency keys made of WHMCS ids (whmcs-<domainid>-register-<n>y,
- *   whmcs-<domainid>-renew-<expiry date>, whmcs-<domainid>-transfer): a repeated call never buys twice.
+ * - Purchases carry idempotency keys (whmcs-<domainid>-register-<n>y, whmcs-<domainid>-renew-<expiry
+ *   date>, whmcs-<domainid>-transfer-<digest of the order>): a repeated call never buys twice. The
+ *   bridge frees a key when the purchase was refused (nothing bought), so the corrected retry goes
+ *   through; a transfer's key also carries a keyed digest of what was sent, because a transfer
+ *   HRD accepted can still fail later (a wrong EPP code), and the retry with the right code is a new
+ *   order, not a repeat.
+ * - Requires PHP 8.1+ (readonly properties in the shared client), so WHMCS 8.6 or newer: the first
+ *   WHMCS releases that run on PHP 8.1 (older WHMCS 8.x runs only on PHP 7.x).
  * - Errors: ['error' => message] where WHMCS expects it; exceptions from GetDomainInformation,
  *   CheckAvailability and GetDomainSuggestions, whose contract says throw.
  * - Registrar lock and deletion are deliberately not defined (.pl has no registrar lock; deletion
@@ -72,7 +78,7 @@ function hrdkit_getConfigArray($params = [])
             'Type' => 'text',
             'Size' => '30',
             'Default' => HRDKIT_DEFAULT_ID_FIELD,
-            'Description' => 'Name of the domain additional field (or client custom field) that holds the registrant\'s PESEL (person) or NIP (company)',
+            'Description' => 'Name of the .pl additional domain field, or name or id of the client custom field, that holds the registrant\'s PESEL (person) or NIP (company)',
         ],
     ];
 }
@@ -103,11 +109,14 @@ function hrdkit_lower(string $s): string
 /** The domain as typed, in Unicode (żółw.pl), from the original parameters. */
 function hrdkit_domain(array $params): string
 {
-    $obj = $params['original']['domainObj'] ?? null;
-    if (is_object($obj) && method_exists($obj, 'toUnicode')) {
-        $name = (string) $obj->toUnicode();
-        if ($name !== '') {
-            return hrdkit_lower($name);
+    // WHMCS 8 puts domainObj at the top and in 'original'; WHMCS 7 only at the top (built from the
+    // domain as stored, so not transliterated either).
+    foreach ([$params['original']['domainObj'] ?? null, $params['domainObj'] ?? null] as $obj) {
+        if (is_object($obj) && method_exists($obj, 'toUnicode')) {
+            $name = (string) $obj->toUnicode();
+            if ($name !== '' && $name !== '.') {
+                return hrdkit_lower($name);
+            }
         }
     }
     $sld = (string) hrdkit_param($params, 'sld');
@@ -137,22 +146,91 @@ function hrdkit_nameservers(array $params): array
     return $list;
 }
 
-/** PESEL/NIP from the TLD additional fields or the client custom fields (see IdNumberField). */
+/**
+ * PESEL/NIP: the domain's additional field first (keyed by field name), then the client's custom
+ * field. IdNumberField names the field (or gives a client custom field's id); PESEL/NIP, PESEL and
+ * NIP are tried after it.
+ */
 function hrdkit_idNumber(array $params): string
 {
     $field = trim((string) ($params['IdNumberField'] ?? '')) ?: HRDKIT_DEFAULT_ID_FIELD;
-    $names = array_unique([$field, HRDKIT_DEFAULT_ID_FIELD, 'PESEL', 'NIP']);
-    foreach ([$params['original']['additionalfields'] ?? null, $params['additionalfields'] ?? null, $params['customfields'] ?? null] as $set) {
-        if (!is_array($set)) {
-            continue;
-        }
+    $names = array_values(array_unique([$field, HRDKIT_DEFAULT_ID_FIELD, 'PESEL', 'NIP']));
+    $clean = fn ($v) => preg_replace('/[\s-]/', '', trim((string) $v));
+    foreach ([$params['original']['additionalfields'] ?? null, $params['additionalfields'] ?? null] as $set) {
         foreach ($names as $name) {
-            if (isset($set[$name]) && trim((string) $set[$name]) !== '') {
-                return preg_replace('/[\s-]/', '', trim((string) $set[$name]));
+            if (is_array($set) && isset($set[$name]) && !is_array($set[$name]) && $clean($set[$name]) !== '') {
+                return $clean($set[$name]);
             }
         }
     }
+    $custom = $params['original']['customfields'] ?? ($params['customfields'] ?? null);
+    if (!is_array($custom)) {
+        return '';
+    }
+    // WHMCS gives a registrar module the client's custom fields as a list of
+    // ['id' => tblcustomfields.id, 'value' => …] (WHMCS\Client::getDetails), never by name: the
+    // names are looked up in tblcustomfields. A keyed array (name => value) is still read, for
+    // callers that build $params by hand.
+    $byId = [];
+    foreach ($custom as $key => $entry) {
+        if (is_array($entry) && isset($entry['id']) && array_key_exists('value', $entry)) {
+            $byId[(int) $entry['id']] = $entry['value'];
+        } elseif (!is_array($entry) && is_string($key) && $clean($entry) !== '') {
+            foreach ($names as $name) {
+                if (strcasecmp($key, $name) === 0) {
+                    return $clean($entry);
+                }
+            }
+        }
+    }
+    if (!$byId) {
+        return '';
+    }
+    $ids = hrdkit_clientFieldIds($names);
+    foreach ($ids as $id) {
+        if (isset($byId[$id]) && !is_array($byId[$id]) && $clean($byId[$id]) !== '') {
+            return $clean($byId[$id]);
+        }
+    }
     return '';
+}
+
+/**
+ * The ids of the client custom fields with these names, in the names' order. A name of digits is
+ * an id already. A stored name may be "internal|Display" (WHMCS shows the part after "|"): either
+ * part, or the whole, matches; case is ignored, as MySQL's collation does.
+ *
+ * @param list<string> $names
+ * @return list<int>
+ */
+function hrdkit_clientFieldIds(array $names): array
+{
+    $ids = [];
+    foreach ($names as $name) {
+        if (ctype_digit($name)) {
+            $ids[] = (int) $name;
+        }
+    }
+    $rows = [];
+    if (class_exists('WHMCS\\Database\\Capsule')) {
+        try {
+            $rows = \WHMCS\Database\Capsule::table('tblcustomfields')->where('type', 'client')->get(['id', 'fieldname']);
+        } catch (\Throwable $e) {
+            // No database (a module tested outside WHMCS): only ids given as digits can be used.
+            $rows = [];
+        }
+    }
+    $lower = fn (string $s) => hrdkit_lower(trim($s));
+    foreach ($names as $name) {
+        foreach ($rows as $row) {
+            $stored = (string) ($row->fieldname ?? '');
+            $forms = array_map($lower, array_merge([$stored], explode('|', $stored, 2)));
+            if (in_array($lower($name), $forms, true)) {
+                $ids[] = (int) $row->id;
+            }
+        }
+    }
+    return array_values(array_unique($ids));
 }
 
 /** The registrant from the WHMCS contact parameters (original values first). */
@@ -186,6 +264,16 @@ function hrdkit_registrant(array $params): array
         $registrant['representative'] = $person;
     }
     return $registrant;
+}
+
+/**
+ * A short digest of a purchase's body, keyed with the module key: the same order gives the same
+ * digest (a repeat), a corrected one another; the EPP code in it cannot be read back from it.
+ */
+function hrdkit_digest(array $params, array $body): string
+{
+    $text = json_encode($body, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
+    return substr(hash_hmac('sha256', (string) $text, (string) ($params['ModuleKey'] ?? '')), 0, 16);
 }
 
 /** Runs one bridge call, logs it (masking the key) and returns the reply. */
@@ -264,7 +352,8 @@ function hrdkit_TransferDomain($params)
             'registrant' => hrdkit_registrant($params),
             'period' => max(1, (int) ($params['regperiod'] ?? 1)),
         ];
-        hrdkit_call($params, 'TransferDomain', 'POST', '/v1/domains/transfer', $body, 'whmcs-' . (int) $params['domainid'] . '-transfer');
+        $key = 'whmcs-' . (int) $params['domainid'] . '-transfer-' . hrdkit_digest($params, $body);
+        hrdkit_call($params, 'TransferDomain', 'POST', '/v1/domains/transfer', $body, $key);
         return ['success' => true];
     });
 }
@@ -367,7 +456,9 @@ function hrdkit_GetContactDetails($params)
 function hrdkit_SaveContactDetails($params)
 {
     return hrdkit_try(function () use ($params) {
-        $given = $params['contactdetails']['Registrant'] ?? null;
+        // The top-level contactdetails are transliterated by WHMCS ("Zażółć" → "Zazolc"): read what
+        // the customer typed from 'original'.
+        $given = $params['original']['contactdetails']['Registrant'] ?? ($params['contactdetails']['Registrant'] ?? null);
         if (!is_array($given)) {
             return ['error' => 'HRD bridge: no Registrant details to save'];
         }
@@ -452,6 +543,15 @@ function hrdkit_Sync($params)
 {
     return hrdkit_try(function () use ($params) {
         $r = hrdkit_call($params, 'Sync', 'POST', hrdkit_path($params, '/sync'));
+        if (array_key_exists('inAccount', $r) && !$r['inAccount']) {
+            // Not in the HRD account is no evidence of a transfer away: change nothing. An active
+            // domain that HRD does not show is worth the admin's attention (the sync report says
+            // why); a pending one simply is not registered yet.
+            if ((string) ($params['status'] ?? '') === 'Active') {
+                return ['error' => 'HRD bridge: ' . (string) ($r['reason'] ?? 'the domain is not in the HRD account; status left unchanged')];
+            }
+            return [];
+        }
         $out = [
             'active' => (bool) ($r['active'] ?? false),
             'cancelled' => (bool) ($r['cancelled'] ?? false),
@@ -695,7 +795,8 @@ function hrdkit_TradeStatus($params)
         $error = hrdkit_message($e);
     }
     return [
-        'templatefile' => 'tradestatus',
+        // WHMCS loads modules/registrars/hrdkit/<templatefile>.tpl: the path is from the module's root.
+        'templatefile' => 'templates/tradestatus',
         'breadcrumb' => ['clientarea.php?action=domaindetails&id=' . (int) ($params['domainid'] ?? 0) . '&modop=custom&a=TradeStatus' => 'Trade status'],
         'vars' => ['domain' => hrdkit_domain($params), 'trade' => $trade, 'error' => $error],
     ];

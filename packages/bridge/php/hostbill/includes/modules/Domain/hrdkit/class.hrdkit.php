@@ -14,8 +14,9 @@
  *
  * Conventions as in the WHMCS module: Polish names and contacts are sent as typed (UTF-8; HRD's
  * .pl registry takes them); purchases carry idempotency keys made of HostBill's domain id
- * (hostbill-<id>-register-<n>y, hostbill-<id>-transfer, hostbill-<id>-renew-<expiry date>), so a
- * repeated action never buys twice.
+ * (hostbill-<id>-register-<n>y, hostbill-<id>-transfer-<digest of the order>,
+ * hostbill-<id>-renew-<expiry date>), so a repeated action never buys twice, and a corrected one
+ * (a transfer re-sent with the right EPP code) is a new order. Needs PHP 8.1+.
  */
 
 if (!defined('HOSTBILL')) {
@@ -55,7 +56,26 @@ class hrdkit extends DomainModule
         ],
     ];
 
-    protected $commands = ['Register', 'Transfer', 'Renew', 'ContactInfo', 'RegisterNameServers', 'EppCode', 'DNSmanagement'];
+    /**
+     * What HostBill offers for this module. Each entry must be backed by the methods in
+     * CAPABILITY_METHODS (checked by the tests): no DNSmanagement (HRD's DNS is not exposed through
+     * the bridge), IDProtection because getIDProtection()/updateIDProtection() exist.
+     */
+    protected $commands = ['Register', 'Transfer', 'Renew', 'ContactInfo', 'RegisterNameServers', 'EppCode', 'IDProtection'];
+
+    /** HostBill's command names and the methods each one calls. */
+    public const CAPABILITY_METHODS = [
+        'Register' => ['Register'],
+        'Transfer' => ['Transfer'],
+        'Renew' => ['Renew'],
+        'ContactInfo' => ['getContactInfo', 'updateContactInfo'],
+        'RegisterNameServers' => ['registerNameServer', 'modifyNameServer', 'deleteNameServer'],
+        'EppCode' => ['getEppCode'],
+        'IDProtection' => ['getIDProtection', 'updateIDProtection'],
+        'DNSmanagement' => ['getDNSmanagement', 'updateDNSmanagement'],
+        'Lock' => ['getRegistrarLock', 'updateRegistrarLock'],
+        'Delete' => ['Delete'],
+    ];
     protected $clientCommands = ['ContactInfo', 'RegisterNameServers', 'EppCode'];
 
     /** The last bridge call, for the admin's log (never the key). */
@@ -245,7 +265,11 @@ class hrdkit extends DomainModule
                 'authInfo' => html_entity_decode($code, ENT_QUOTES | ENT_HTML5, 'UTF-8'),
                 'registrant' => $this->registrant(),
             ];
-            $this->call('POST', '/v1/domains/transfer', $body, 'hostbill-' . $this->domainIdForKey() . '-transfer');
+            // A transfer HRD accepted can still fail (a wrong code): the re-send with the right code is a new
+            // order, so the key carries a digest of the body, keyed with the module key (the EPP code
+            // cannot be read back from it).
+            $digest = substr(hash_hmac('sha256', (string) json_encode($body, JSON_UNESCAPED_UNICODE), $this->setting('Module key')), 0, 16);
+            $this->call('POST', '/v1/domains/transfer', $body, 'hostbill-' . $this->domainIdForKey() . '-transfer-' . $digest);
             $this->addDomain('Pending Transfer');
             $this->addInfo('Transfer of ' . $this->domainName() . ' ordered at HRD.pl');
             return true;
@@ -374,10 +398,19 @@ class hrdkit extends DomainModule
         });
     }
 
+    /**
+     * The glue host: HostBill passes the label alone (`ns1`) from its glue form, other callers the
+     * full name (`ns1.example.pl`); a name without a dot is a label inside this domain.
+     */
     private function glueHost(): string
     {
-        return self::lower(trim((string) ($this->options['NameServer'] ?? '')));
+        $host = rtrim(self::lower(trim((string) ($this->options['NameServer'] ?? ''))), '.');
+        if ($host !== '' && strpos($host, '.') === false) {
+            $host .= '.' . $this->domainName();
+        }
+        return $host;
     }
+
 
     public function registerNameServer()
     {
@@ -443,6 +476,11 @@ class hrdkit extends DomainModule
                 }
             }
             $s = $this->call('POST', $this->path('/sync'));
+            if (array_key_exists('inAccount', $s) && !$s['inAccount']) {
+                // Absence from the HRD account is no evidence of a transfer away (a registration
+                // still pending, a bridge on its sandbox): leave the status alone and say why.
+                throw new \RuntimeException((string) ($s['reason'] ?? 'the domain is not in the HRD account; status left unchanged'));
+            }
             $info = $this->call('GET', $this->path());
             if (!empty($s['transferredAway'])) {
                 // HostBill's documented statuses have no "transferred away": Cancelled, with a note.
