@@ -2,12 +2,14 @@
  * Domain names typed by people become services and order lines only when they are the name that
  * was typed: no percent-escapes decoded, no IP addresses, no look-alike letters mapped away.
  */
-import { BillingValidationError, type Db, quote, setSellerSettings } from "@hrdkit/billing";
+import { BillingValidationError, type Db, quote } from "@hrdkit/billing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDomainName, toAsciiDomain } from "../src/catalog/domain-name.js";
 import { addCustomerService, listCustomerServices } from "../src/customers/index.js";
 import { createProformaForOrder, updateProforma } from "../src/proformas/index.js";
 import { drivers } from "./support/db.js";
+import { setUpSeller } from "./support/fiscal.js";
+import { orderProforma } from "./support/orders.js";
 
 const AT = new Date("2026-03-15T10:00:00Z");
 
@@ -86,14 +88,6 @@ const SEED = `
   INSERT INTO customer_addresses (customer_id, kind, name, street, postcode, city, country) VALUES
     (1, 'correspondence', 'Jan Kowalski', 'ul. Domowa 5', '80-001', 'Gdańsk', 'PL');`;
 
-const SELLER = {
-  name: "Hosting Wisła sp. z o.o.",
-  nip: "1234563218",
-  address: { street: "ul. Długa 1", postcode: "00-950", city: "Warszawa", country: "PL" },
-  bankAccount: "61 1090 1014 0000 0712 1981 2874",
-  email: "faktury@wisla.example",
-};
-
 async function written(db: Db): Promise<number[]> {
   const n = async (table: string) =>
     (await db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM ${table}`)).rows[0]!.n;
@@ -114,7 +108,7 @@ describe.each(drivers())("domain names typed into billing on $name", (driver) =>
   beforeAll(async () => {
     db = await driver.open();
     await db.exec(SEED);
-    await setSellerSettings(db, SELLER);
+    await setUpSeller(db);
   });
   afterAll(() => driver.dispose(db));
 
@@ -171,14 +165,9 @@ describe.each(drivers())("domain names typed into billing on $name", (driver) =>
   });
 
   it("takes an order for an IDN name and records its service in Unicode", async () => {
-    const q = await quote(db, {
+    const proforma = await orderProforma(db, {
       customerId: 1,
       items: [{ serviceCode: "domain.pl.register", name: "Gęślą.PL", period: 1 }],
-      at: AT,
-    });
-    const { proforma } = await createProformaForOrder(db, {
-      customerId: 1,
-      quote: q,
       orderRef: "o-idn",
       at: AT,
     });
@@ -191,14 +180,9 @@ describe.each(drivers())("domain names typed into billing on $name", (driver) =>
   });
 
   it("refuses an edit of an order's proforma that renames its pending service to a look-alike", async () => {
-    const q = await quote(db, {
+    const proforma = await orderProforma(db, {
       customerId: 1,
       items: [{ serviceCode: "domain.pl.register", name: "edycja.pl", period: 1 }],
-      at: AT,
-    });
-    const { proforma } = await createProformaForOrder(db, {
-      customerId: 1,
-      quote: q,
       orderRef: "o-edit",
       at: AT,
     });

@@ -34,17 +34,10 @@ import { HrdClient } from "@hrdkit/sdk";
 import { extractText } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers } from "./support/db.js";
+import { SELLER } from "./support/fiscal.js";
 import { hrdProvisioner } from "./support/hrd-provisioner.js";
 
 const DAY = 86_400_000;
-const SELLER = {
-  name: "Hosting Polska Sp. z o.o.",
-  nip: "5260250274",
-  address: { street: "ul. Prosta 20", postcode: "00-850", city: "Warszawa", country: "PL" },
-  bankAccount: "PL61 1090 1014 0000 0712 1981 2874",
-  email: "faktury@hosting.example",
-  place: "Warszawa",
-};
 
 /** An MT940 statement (PKO dialect, `~NN` sub-fields) with one incoming transfer. */
 function statement(day: Date, amountGrosze: number, title: string): Buffer {

@@ -27,6 +27,7 @@ import {
   updateProforma,
 } from "../src/proformas/index.js";
 import { drivers } from "./support/db.js";
+import { orderProforma } from "./support/orders.js";
 
 const AT = new Date("2026-03-15T10:00:00Z");
 const SELLER = {
@@ -629,14 +630,9 @@ describe.each(drivers())("manual proformas, edits, cancelling and expiry on $nam
   });
 
   it("cancels an unpaid proforma with its reason, cancelling its pending services; a second cancel is refused", async () => {
-    const q = await quote(db, {
+    const proforma = await orderProforma(db, {
       customerId: 1,
       items: [{ serviceCode: "domain.pl.register", name: "anulowana.pl", period: 1 }],
-      at: AT,
-    });
-    const { proforma } = await createProformaForOrder(db, {
-      customerId: 1,
-      quote: q,
       orderRef: "cancel-1",
       at: AT,
     });
@@ -662,14 +658,9 @@ describe.each(drivers())("manual proformas, edits, cancelling and expiry on $nam
   });
 
   it("expires unpaid proformas after their due day, not paid or partly paid ones; then refuses changes", async () => {
-    const q = await quote(db, {
+    const proforma = await orderProforma(db, {
       customerId: 2,
       items: [{ serviceCode: "domain.pl.register", name: "wygasla.pl", period: 1 }],
-      at: AT,
-    });
-    const { proforma } = await createProformaForOrder(db, {
-      customerId: 2,
-      quote: q,
       orderRef: "expire-1",
       at: AT,
     });

@@ -2,38 +2,18 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { extractText, getDocumentProxy, getResolvedPDFJS } from "unpdf";
+import { getDocumentProxy, getResolvedPDFJS } from "unpdf";
 import { describe, expect, it } from "vitest";
 import type { InvoiceDocument, ProformaDocument, SellerSettings } from "../src/documents/types.js";
 import { BillingNotFoundError, BillingValidationError } from "../src/errors.js";
 import { renderPdf } from "../src/render/engine.js";
 import { documentFileName, renderInvoicePdf, renderProformaPdf } from "../src/render/index.js";
-
-// pdf.js calls ArrayBuffer#transferToFixedLength (Node ≥ 21) while reading fonts; on Node 20 it
-// would skip part of each page's operators. A copying stand-in is enough for reading.
-const abProto = ArrayBuffer.prototype as ArrayBuffer & {
-  transferToFixedLength?: (n?: number) => ArrayBuffer;
-};
-if (!abProto.transferToFixedLength) {
-  Object.defineProperty(ArrayBuffer.prototype, "transferToFixedLength", {
-    value(this: ArrayBuffer, n = this.byteLength) {
-      const out = new ArrayBuffer(n);
-      new Uint8Array(out).set(new Uint8Array(this, 0, Math.min(n, this.byteLength)));
-      return out;
-    },
-  });
-}
+// Also installs the Node 20 stand-in pdf.js needs to read fonts, which pageOneDrawing relies on too.
+import { pdfText } from "./support/pdf-text.js";
 
 const ASSETS = fileURLToPath(new URL("../assets/", import.meta.url));
 const PNG_LOGO = join(ASSETS, "test-logo.png");
 const JPEG_LOGO = join(ASSETS, "test-logo.jpg");
-
-/** The text of every page, with non-breaking spaces and runs of whitespace as one space. */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const doc = await getDocumentProxy(new Uint8Array(pdf));
-  const { text } = await extractText(doc, { mergePages: true });
-  return text.replace(/[\s\u00a0\u202f]+/g, " ");
-}
 
 /** The fill colours (as #rrggbb) and the images painted on page 1. */
 async function pageOneDrawing(pdf: Buffer): Promise<{ colours: Set<string>; images: number; pages: number }> {

@@ -85,16 +85,18 @@ export function registrantKey(scope: string | undefined, domain: string, registr
 }
 
 /**
- * The HRD account of a purchase: `hrdUserId` as given, or the account created from `registrant`
- * (once per {@link registrantKey}).
+ * The HRD account of a purchase of `domain` made with the module key `scope`: `hrdUserId` as
+ * given, or the account created from `registrant` (once per {@link registrantKey}). Every
+ * purchase route resolves its account here, so they all key the accounts they make the same way.
  */
 export async function resolveRegistrant(
   ctx: BridgeContext,
-  accountKey: string,
-  input: { hrdUserId?: number; registrant?: RegistrantInput },
+  scope: string | undefined,
+  input: { domain: string; hrdUserId?: number; registrant?: RegistrantInput },
 ): Promise<number> {
   if (input.hrdUserId !== undefined) return input.hrdUserId;
   const r = input.registrant!;
+  const accountKey = registrantKey(scope, input.domain, r);
   const { rows } = await ctx.db.query<{ hrd_user_id: number }>(
     "SELECT hrd_user_id FROM bridge_registrants WHERE idempotency_key = $1",
     [accountKey],

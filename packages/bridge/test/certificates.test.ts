@@ -3,20 +3,11 @@
  * once however often the panel repeats it, its status, the PEM once the approver has clicked
  * (the sandbox clock moved by APPROVAL_DELAY_MS), a renewal, and validation errors naming fields.
  */
-import { type Bridge, type BridgeClient, BridgeClientError } from "@hrdkit/bridge";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { APPROVAL_DELAY_MS } from "@hrdkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CERT_CONTACT, makeCsr } from "../../sdk/test/scenarios/cert.js";
-import { hrdPerson, startTestBridge } from "./support/bridge.js";
-
-async function failure(p: Promise<unknown>): Promise<BridgeClientError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(BridgeClientError);
-  return e as BridgeClientError;
-}
+import { failure, hrdPerson, startTestBridge } from "./support/bridge.js";
 
 describe("certificate routes over HTTP (embedded sandbox)", () => {
   let bridge: Bridge;

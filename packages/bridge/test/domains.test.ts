@@ -4,9 +4,9 @@
  * privacy, the EPP code, renewal (once, however often the panel asks), expiry, a transfer-in, the
  * price list and name suggestions — plus validation errors that name every bad field.
  */
-import { type Bridge, type BridgeClient, BridgeClientError } from "@hrdkit/bridge";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBridge } from "./support/bridge.js";
+import { failure, startTestBridge } from "./support/bridge.js";
 
 const DAY = 86_400_000;
 
@@ -21,15 +21,6 @@ const registrant = {
   city: "Warszawa",
   country: "PL",
 };
-
-async function failure(p: Promise<unknown>): Promise<BridgeClientError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(BridgeClientError);
-  return e as BridgeClientError;
-}
 
 describe("domain routes over HTTP (embedded sandbox)", () => {
   let bridge: Bridge;

@@ -7,9 +7,9 @@
  * - Idempotency-Keys are scoped per module key: two panels using the same value never see each
  *   other's results.
  */
-import { type Bridge, BridgeClient, BridgeClientError, createKey } from "@hrdkit/bridge";
+import { type Bridge, BridgeClient, createKey } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBridge } from "./support/bridge.js";
+import { failure, startTestBridge } from "./support/bridge.js";
 
 const registrant = {
   type: "person" as const,
@@ -22,15 +22,6 @@ const registrant = {
   city: "Łódź",
   country: "PL",
 };
-
-async function failure(p: Promise<unknown>): Promise<BridgeClientError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(BridgeClientError);
-  return e as BridgeClientError;
-}
 
 describe("idempotency journal", () => {
   let bridge: Bridge;

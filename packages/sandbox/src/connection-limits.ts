@@ -3,6 +3,7 @@
  * deadline; everybody gets a frame cap and a deadline to finish a frame once started, so that
  * neither a 15 MB "login" nor a frame that never ends can hold memory or a socket.
  */
+import { FrameTooLargeError } from "@hrdkit/sdk";
 
 export interface ConnectionLimits {
   /** Largest request frame after login, bytes (signature + XML). */
@@ -22,21 +23,11 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   frameTimeoutMs: 30_000,
 };
 
-/** Thrown when a peer announces a frame over the limit that applies to it now. */
-export class FrameRefusedError extends Error {
-  constructor(
-    readonly size: number,
-    readonly limit: number,
-  ) {
-    super(`request frame of ${size} bytes over the limit of ${limit} bytes`);
-    this.name = "FrameRefusedError";
-  }
-}
-
 /**
  * Reassembles length-prefixed request frames, refusing a frame from its length prefix alone
  * (before buffering any of it) when it is over `limit()`, asked per frame: the limit changes
- * with login.
+ * with login. (The SDK's FrameReader has one fixed limit, hence this reader; the refusal is the
+ * SDK's FrameTooLargeError.)
  */
 export class BoundedFrameReader {
   private chunks: Buffer[] = [];
@@ -57,7 +48,7 @@ export class BoundedFrameReader {
       if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
       const size = this.chunks[0]!.readUInt32BE(0);
       const limit = this.limit();
-      if (size > limit) throw new FrameRefusedError(size, limit);
+      if (size > limit) throw new FrameTooLargeError(size, limit);
       if (this.buffered < 4 + size) break;
       // Joined once, when the frame is complete (not on every read of a large frame).
       const whole = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);

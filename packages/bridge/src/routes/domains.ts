@@ -13,7 +13,7 @@ import type { BridgeContext } from "../app.js";
 import { type AvailabilityResult, availabilityCacheFor, availabilityKey } from "../availability-cache.js";
 import { BridgeError } from "../errors.js";
 import { sendJournaled, withIdempotency } from "../idempotency.js";
-import { registrantChoice, registrantKey, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
+import { registrantChoice, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
 
 const domain = z.string().min(3).max(255).describe("Domain name, Unicode or punycode (e.g. żółw.pl)");
 export const errorBody = z.object({
@@ -257,7 +257,7 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
         req.body,
         async () => {
           const b = req.body;
-          const user = await resolveRegistrant(ctx, registrantKey(req.keyId, b.domain, b.registrant), b);
+          const user = await resolveRegistrant(ctx, req.keyId, b);
           const r0 = await ctx.hrd.ensureDomainRegistered({
             name: b.domain,
             user,
@@ -327,7 +327,7 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
         req.body,
         async () => {
           const b = req.body;
-          const user = await resolveRegistrant(ctx, registrantKey(req.keyId, b.domain, b.registrant), b);
+          const user = await resolveRegistrant(ctx, req.keyId, b);
           const t = await ctx.hrd.ensureDomainTransferred({
             name: b.domain,
             user,

@@ -1,4 +1,5 @@
-import { type Bridge, BridgeClient, createKey, startBridge } from "@hrdkit/bridge";
+import { type Bridge, BridgeClient, BridgeClientError, createKey, startBridge } from "@hrdkit/bridge";
+import { expect } from "vitest";
 
 /** The HRD registrant account data the bridge tests use. */
 export const PERSON = {
@@ -32,4 +33,14 @@ export async function startTestBridge(
 /** A registrant account at the bridge's sandbox. */
 export async function hrdPerson(bridge: Bridge): Promise<number> {
   return (await bridge.ctx.hrd.user.create(PERSON)).id;
+}
+
+/** The error a bridge call was refused with; fails the test if the call went through or threw something else. */
+export async function failure(p: Promise<unknown>): Promise<BridgeClientError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(BridgeClientError);
+  return e as BridgeClientError;
 }
