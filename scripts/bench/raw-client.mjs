@@ -1,6 +1,8 @@
-// The baseline: the smallest client that speaks HRD's wire correctly — TLS, length-prefixed frames
-// signed with SHA-512(xml ‖ key), login, then request/reply. No validation, no typed parsing:
-// it only counts the <name> elements of a check reply. What the SDK adds is measured against it.
+// The baseline: the smallest client that speaks HRD's wire correctly — TLS (verified), length-
+// prefixed frames signed with SHA-512(xml ‖ key), login, then request/reply. Replies carry no
+// signature on HRD's wire (PROTOCOL.md §1), so there is none to verify. No validation, no typed
+// parsing: it only counts the <name> elements of a check reply and finds the <balance> of a
+// balance reply. What the SDK adds is measured against it.
 import { createHash } from "node:crypto";
 import * as tls from "node:tls";
 
@@ -48,6 +50,14 @@ export async function rawConnect({ host, port, login, password, apiKey, ca }) {
       for (let i = r.indexOf("<name"); i !== -1; i = r.indexOf("<name", i + 5)) count++;
       if (count !== names.length) throw new Error("raw check: short reply");
       return count;
+    },
+    async getBalance() {
+      const r = await send(
+        `<?xml version="1.0" encoding="utf-8"?>\n<api xmlns="${NS}"><partner><getBalance/></partner></api>\n`,
+      );
+      const at = r.indexOf("<balance>");
+      if (at < 0) throw new Error("raw getBalance: no balance");
+      return r.slice(at + 9, r.indexOf("</balance>", at));
     },
     close: () => socket.destroy(),
   };

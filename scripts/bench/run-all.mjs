@@ -3,7 +3,7 @@ import { benchBulkCheck } from "./bulk-check.mjs";
 import { benchHotPath } from "./hot-path.mjs";
 import { benchWire } from "./wire.mjs";
 
-console.log("== wire: domain/check, SDK vs raw frame client ==");
+console.log("== wire: round trips, SDK vs raw frame client (target sdk/raw >= 0.9) ==");
 console.table(await benchWire());
 console.log("== hot path: client CPU per 100-name check, by step ==");
 console.table(benchHotPath());

@@ -5,6 +5,7 @@ import { type CheckManyOptions, type CheckResult, checkMany } from "./bulk.js";
 import { loadCredentialsFromEnv } from "./env.js";
 import {
   type FieldIssue,
+  HrdAbortError,
   HrdApiError,
   HrdConnectionError,
   HrdError,
@@ -33,7 +34,14 @@ import { HrdConnection, type TlsOptions } from "./transport/connection.js";
 import { RateLimiter } from "./transport/limiter.js";
 import { ConnectionPool } from "./transport/pool.js";
 import { redactXml } from "./util/redact.js";
-import { apiDocument, type ParsedNode, parseApiDocument, pick, type XmlTree } from "./wire/xml.js";
+import {
+  apiDocument,
+  apiDocumentAround,
+  type ParsedNode,
+  parseApiDocument,
+  pick,
+  type XmlTree,
+} from "./wire/xml.js";
 
 export const DEFAULT_HOST = "api.hrd.pl";
 export const DEFAULT_PORT = 9999;
@@ -71,6 +79,11 @@ export interface HrdClientOptions extends TlsOptions {
   retryMinDelayMs?: number;
   /** Largest reply frame accepted, bytes. Default 16 MiB. */
   maxFrameBytes?: number;
+  /**
+   * Most bytes one reply may take, all its frames together (a split check reply), bytes.
+   * Default: `maxFrameBytes`. A server that goes on sending fails the call with HrdProtocolError.
+   */
+  maxReplyBytes?: number;
   /** Sees every frame's XML with secrets redacted — for debugging. */
   onDebug?: (event: DebugEvent) => void;
 }
@@ -237,55 +250,131 @@ export class HrdClient {
    * const info = await hrd.call("domain/info", { name: "sklep.pl" }, { timeoutMs: 5_000 });
    * ```
    */
-  async call<N extends OperationName>(
+  call<N extends OperationName>(
     name: N,
     input: InputOf<Op<N>>,
     options: CallOptions = {},
   ): Promise<OutputOf<Op<N>>> {
     const op = getOperation(name) as AnyOperation | undefined;
-    if (!op) throw new TypeError(`unknown operation ${name}`);
-    const wire = validateInput(op, input);
-    const xml = Buffer.from(apiDocument(requestBody(op.name, wire)));
+    if (!op) return Promise.reject(new TypeError(`unknown operation ${name}`));
+    let wire: XmlTree | null;
+    try {
+      wire = validateInput(op, input);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const xml = requestXml(op, wire);
     const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
-    const attempt = async () => {
-      await this.limiter?.take(options.signal);
-      return this.pool.use(async (conn) => {
-        // Parsed once, here: a split reply (domain/check) is judged complete on all frames so far.
-        const parsed: ParsedApi[] = [];
-        await conn.exchange(xml, {
+    const maxBytes = this.options.maxReplyBytes;
+    const useConnection = (conn: HrdConnection): Promise<unknown> => {
+      // Parsed once, here: a split reply (domain/check) is judged complete on all frames so far.
+      const parsed: ParsedApi[] = [];
+      let fast: unknown;
+      return conn
+        .exchange(xml, {
           timeoutMs,
           signal: options.signal,
           operation: op.name,
+          maxBytes,
           wantsMore: (text) => {
+            if (parsed.length === 0 && op.fastReply) {
+              // The plain, complete, correct reply of a hot operation, read without the general
+              // parser; anything else (an error, a split reply, a wrong name) goes the long way.
+              fast = op.fastReply(wire, text);
+              if (fast !== undefined) return false;
+            }
             parsed.push(parseReply(op, text));
-            return (
-              op.partial !== undefined && !isError(parsed[0]!) && op.partial(wire, replyNode(op, parsed))
-            );
+            if (isError(parsed[0]!) || (op.partial === undefined && op.verify === undefined)) return false;
+            const node = replyNode(op, parsed);
+            const problem = op.verify?.(wire, node);
+            if (problem) {
+              throw new HrdProtocolError(
+                `the reply to ${op.name} belongs to another request: ${problem}`,
+                op.name,
+                redactXml(text),
+              );
+            }
+            return op.partial?.(wire, node) ?? false;
           },
+        })
+        .then(() => {
+          if (fast !== undefined) return fast;
+          try {
+            return interpret(op, parsed);
+          } catch (err) {
+            // A reply of the wrong shape may be another request's: this stream is out of step.
+            if (err instanceof HrdProtocolError) conn.discard();
+            throw err;
+          }
         });
-        return interpret(op, parsed);
-      }, options.signal);
     };
-    try {
-      return (await pRetry(attempt, {
-        retries: options.retries ?? this.opts.retries,
+    const limiter = this.limiter;
+    const attempt = (): Promise<unknown> =>
+      limiter
+        ? limiter.take(options.signal).then(() => this.pool.use(useConnection, options.signal))
+        : this.pool.use(useConnection, options.signal);
+    // The first attempt is made here, and only a failure that shouldRetry lets through goes on to
+    // p-retry: a call that succeeds at once (nearly all of them) pays for no retry bookkeeping.
+    return attempt().catch((err: unknown) =>
+      this.retry(op, err, attempt, options).catch((final: unknown) => {
+        throw outcomeUnknown(op, wire, final);
+      }),
+    ) as Promise<OutputOf<Op<N>>>;
+  }
+
+  /**
+   * The attempts after a failed first one, through p-retry. p-retry is handed the first attempt's
+   * failure as its own first attempt (replayed, not made again), so the count, the backoff
+   * (`retryMinDelayMs` doubling, jitter ×[1, 2)) and every decision go exactly as if p-retry had
+   * run the call from the start.
+   */
+  private retry(
+    op: AnyOperation,
+    first: unknown,
+    attempt: () => Promise<unknown>,
+    options: CallOptions,
+  ): Promise<unknown> {
+    const retries = options.retries ?? this.opts.retries;
+    if (!(retries > 0) || !shouldRetry(op.effect, first, op.idempotent)) return Promise.reject(first);
+    const signal = options.signal;
+    let last = first;
+    let replayed = false;
+    let done = false;
+    let result: unknown;
+    return pRetry(
+      () => {
+        if (!replayed) {
+          replayed = true;
+          return Promise.reject(first);
+        }
+        return attempt().then((value) => {
+          done = true;
+          result = value;
+          return value;
+        });
+      },
+      {
+        retries,
         minTimeout: this.opts.retryMinDelayMs,
         factor: 2,
         randomize: true,
-        signal: options.signal,
+        signal,
+        onFailedAttempt: ({ error }) => {
+          last = error;
+        },
         shouldRetry: ({ error }) => shouldRetry(op.effect, error, op.idempotent),
-      })) as OutputOf<Op<N>>;
-    } catch (err) {
-      if (op.idempotent === false && op.reconcile && err instanceof HrdError && err.outcome === "unknown") {
-        throw new HrdOutcomeUnknownError(
-          op.name,
-          op.subject?.(wire!) ?? {},
-          op.reconcile ?? "Read the object's state.",
-          err,
-        );
+      },
+    ).catch((err: unknown) => {
+      // p-retry checks the signal after an attempt too: an abort that lands just as an attempt
+      // succeeds must not hide that it succeeded (a purchase would look unmade).
+      if (done) return result;
+      // Aborted while waiting to retry: p-retry rejects with the signal's reason; the caller gets
+      // an HrdAbortError carrying what is known of the request (the failed attempt's outcome).
+      if (err !== last && signal?.aborted) {
+        throw new HrdAbortError(op.name, last instanceof HrdError ? last.outcome : "unknown");
       }
       throw err;
-    }
+    });
   }
 
   /**
@@ -505,6 +594,34 @@ function validateInput(op: AnyOperation, input: unknown): XmlTree | null {
   throw new HrdValidationError(op.name, issues);
 }
 
+/**
+ * A billable or write-once call whose outcome is unknown becomes HrdOutcomeUnknownError, saying
+ * what identifies it and what to read before trying again.
+ */
+function outcomeUnknown(op: AnyOperation, wire: XmlTree | null, err: unknown): unknown {
+  if (op.idempotent === false && op.reconcile && err instanceof HrdError && err.outcome === "unknown") {
+    return new HrdOutcomeUnknownError(op.name, op.subject?.(wire!) ?? {}, op.reconcile, err);
+  }
+  return err;
+}
+
+/**
+ * The request document of an operation without input (`partner/getBalance`, `user/list`…) is
+ * always the same: written once.
+ */
+const constantRequests = new Map<string, string>();
+
+function requestXml(op: AnyOperation, wire: XmlTree | null): string {
+  if (op.body) return apiDocumentAround(op.body(wire));
+  if (wire !== null) return apiDocument(requestBody(op.name, wire));
+  let xml = constantRequests.get(op.name);
+  if (xml === undefined) {
+    xml = apiDocument(requestBody(op.name, null));
+    constantRequests.set(op.name, xml);
+  }
+  return xml;
+}
+
 type ParsedApi = Record<string, ParsedNode | undefined>;
 
 function parseReply(op: AnyOperation, xml: string): ParsedApi {
@@ -564,14 +681,18 @@ function interpret(op: AnyOperation, frames: ParsedApi[]): unknown {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        reject(signal.reason ?? new Error("aborted"));
-      },
-      { once: true },
-    );
+    if (signal?.aborted) {
+      reject(signal.reason ?? new Error("aborted"));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason ?? new Error("aborted"));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -84,6 +84,7 @@ export {
   apiDocument,
   escapeXml,
   HRD_NS,
+  MAX_XML_DEPTH,
   type ParsedNode,
   type ParsedObject,
   parseApiDocument,

@@ -81,6 +81,29 @@ describe("encodeRequestFrame", () => {
   });
 });
 
+describe("encodeRequestFrame from a string (written straight into the frame)", () => {
+  it("gives the same bytes as from the string's UTF-8 buffer, non-ASCII included", () => {
+    for (const text of [
+      XML.toString("utf8"),
+      '<api xmlns="http://api.hrd.pl/api/"><x>żółw &amp; ß</x></api>',
+    ]) {
+      expect(encodeRequestFrame(text, KEY).equals(encodeRequestFrame(Buffer.from(text, "utf8"), KEY))).toBe(
+        true,
+      );
+      const frame = encodeRequestFrame(text, KEY);
+      expect(frame.readUInt32BE(0)).toBe(64 + Buffer.byteLength(text));
+      expect(frame.subarray(4, 68).equals(expectedSignature(Buffer.from(text), KEY))).toBe(true);
+    }
+  });
+
+  it("leaves no key bytes behind in the memory around the frame (it may be a shared pool slab)", () => {
+    const frame = encodeRequestFrame(XML.toString("utf8"), KEY);
+    const after = Buffer.from(frame.buffer, frame.byteOffset + frame.length, KEY.length);
+    expect(after.equals(KEY)).toBe(false);
+    expect([...after].every((b) => b === 0)).toBe(true);
+  });
+});
+
 describe("encodeResponseFrame", () => {
   it("writes uint32 BE length of the xml, then the xml, with no signature", () => {
     const frame = encodeResponseFrame(XML);

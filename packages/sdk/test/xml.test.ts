@@ -202,3 +202,50 @@ describe("parseApiDocument: the strict reader", () => {
     expect(() => parseApiDocument(wrap("&bogus;"))).toThrow(/unknown entity/);
   });
 });
+
+describe("parseApiDocument: the faster reader reads what the old one did", () => {
+  const wrap = (inner: string) => `<api xmlns="http://api.hrd.pl/api/">${inner}</api>`;
+
+  it("keeps an element and an attribute of the same name apart", () => {
+    expect(parseApiDocument(wrap('<x status="a"><status>b</status></x>'))).toEqual({
+      x: { "@status": "a", status: "b" },
+    });
+    expect(parseApiDocument(wrap('<status>b</status><x status="a"/>'))).toEqual({
+      status: "b",
+      x: { "@status": "a" },
+    });
+  });
+
+  it("reads leaves with attributes, entities, padding and self-closing siblings alike", () => {
+    const api = parseApiDocument(
+      wrap(
+        "<check>\n  <name status=\"taken\"> a&amp;b.pl </name>\n  <name status='available'/><name>c.pl</name></check>",
+      ),
+    );
+    expect(api).toEqual({
+      check: { name: [{ "@status": "taken", "#text": "a&b.pl" }, { "@status": "available" }, "c.pl"] },
+    });
+  });
+
+  it("makes <__proto__> and <constructor> plain keys, never the object's prototype", () => {
+    const api = parseApiDocument(wrap("<x><__proto__>p</__proto__><constructor>c</constructor></x>"));
+    const x = api.x as Record<string, unknown>;
+    expect(Object.getPrototypeOf(x)).toBe(Object.prototype);
+    expect(Object.hasOwn(x, "__proto__")).toBe(true);
+    expect(x.constructor).toBe("c");
+  });
+
+  it("refuses malformed attributes and a closing tag with attributes", () => {
+    expect(() => parseApiDocument(wrap('<x a="1"b="2"/>'))).toThrow(/malformed attributes/);
+    expect(() => parseApiDocument(wrap("<x a=1/>"))).toThrow(/malformed attributes/);
+    expect(() => parseApiDocument(wrap('<x></x a="1">'))).toThrow(/unexpected/);
+  });
+
+  it("refuses nesting deeper than MAX_XML_DEPTH with a syntax error, not a stack overflow", () => {
+    const deep = (n: number) => `${"<a>".repeat(n)}x${"</a>".repeat(n)}`;
+    expect(() => parseApiDocument(wrap(deep(60)))).not.toThrow();
+    const err = thrown(() => parseApiDocument(wrap(deep(100_000))));
+    expect(err).toBeInstanceOf(XmlSyntaxError);
+    expect(err.message).toMatch(/nested more than 64/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ParsedNode, XmlTree } from "../wire/xml.js";
+import type { OperationName, Operations } from "./index.js";
 
 /**
  * What a call does to the partner's account; it decides retries (DESIGN.md):
@@ -30,6 +31,24 @@ export interface Operation<Name extends string = string, In = unknown, Out = unk
   readonly partial?: (wire: XmlTree | null, node: ParsedNode | undefined) => boolean;
   readonly merge?: (nodes: (ParsedNode | undefined)[]) => ParsedNode | undefined;
   /**
+   * Whether a reply node can be the answer to this request at all (e.g. a check reply names only
+   * names that were asked, each once): returns what is wrong, or undefined. A reply that fails
+   * is another request's, so the connection is out of step and is dropped.
+   */
+  readonly verify?: (wire: XmlTree | null, node: ParsedNode | undefined) => string | undefined;
+  /**
+   * For a hot operation: the request body under `<api>` written by hand, exactly what the general
+   * writer makes of the same wire tree (a test holds the two together), only faster.
+   */
+  readonly body?: (wire: XmlTree | null) => string;
+  /**
+   * For a hot operation: reads the plain, correct reply frame straight to the typed result, or
+   * returns undefined for anything else (then the general parser, `verify`, `partial` and
+   * `output` judge the reply as usual). It must never accept a reply the general path refuses or
+   * return a result that path would not.
+   */
+  readonly fastReply?: (wire: XmlTree | null, xml: string) => unknown;
+  /**
    * False for a write that must not be repeated after an unknown outcome although it spends
    * nothing (`user/create` would make a second account; a repeated `poll/ack` fails). Billable
    * calls are never idempotent. Default: true for reads and writes.
@@ -46,8 +65,19 @@ export interface Operation<Name extends string = string, In = unknown, Out = unk
 }
 
 export type AnyOperation = Operation<string, unknown, unknown>;
-export type InputOf<O> = O extends Operation<string, infer I, unknown> ? I : never;
-export type OutputOf<O> = O extends Operation<string, infer _I, infer R> ? R : never;
+type InputOfOp<O> = O extends Operation<string, infer I, unknown> ? I : never;
+type OutputOfOp<O> = O extends Operation<string, infer _I, infer R> ? R : never;
+/**
+ * What an operation takes: `InputOf<"domain/check">`, or of a declaration
+ * (`InputOf<Operations["domain/check"]>`). Anything else is a type error, not `never`.
+ */
+export type InputOf<O extends OperationName | AnyOperation> = O extends OperationName
+  ? InputOfOp<Operations[O]>
+  : InputOfOp<O>;
+/** What an operation gives back: `OutputOf<"domain/check">`, or of a declaration. */
+export type OutputOf<O extends OperationName | AnyOperation> = O extends OperationName
+  ? OutputOfOp<Operations[O]>
+  : OutputOfOp<O>;
 
 export function defineOp<
   const Name extends string,
@@ -62,6 +92,9 @@ export function defineOp<
   responsePath?: readonly string[];
   partial?: Operation["partial"];
   merge?: Operation["merge"];
+  verify?: Operation["verify"];
+  body?: Operation["body"];
+  fastReply?: (wire: XmlTree | null, xml: string) => z.output<R> | undefined;
   subject?: Operation["subject"];
   reconcile?: string;
   idempotent?: boolean;

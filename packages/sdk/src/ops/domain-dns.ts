@@ -412,8 +412,8 @@ export function rrsetName(name: string, zone: string): Result {
 
 /** A host name inside record content → absolute, punycode, trailing dot. */
 function hostName(value: string): Result {
-  const v = value.trim().toLowerCase().replace(/\.$/, "");
-  const ascii = /^[a-z0-9._-]+$/.test(v) ? v : toAsciiDomain(v);
+  // toAsciiDomain refuses IP literals (`127.0.0.1` as an MX or CNAME target) and percent-escapes.
+  const ascii = toAsciiDomain(value);
   if (!ascii || !DOMAIN_NAME_PATTERN.test(ascii)) return { error: `"${value}" is not a host name` };
   return { ok: `${ascii}.` };
 }

@@ -21,9 +21,9 @@ const LANDLINE =
 
 /** A domain name as users write it (Unicode allowed, any case) → punycode, lowercase. */
 export const domainName = z.string().transform((value, ctx) => {
-  // Fast path for names that are already ASCII (most of a bulk check): no IDN processing needed.
-  const lower = value.toLowerCase();
-  const ascii = /^[a-z0-9._-]+$/.test(lower) && !lower.endsWith(".") ? lower : toAsciiDomain(value);
+  // toAsciiDomain has its own fast path for ASCII names, and refuses what only looks like a
+  // domain (IP literals, percent-escapes): every name goes through it.
+  const ascii = toAsciiDomain(value);
   if (ascii === "" || ascii.length < 3 || ascii.length > 255 || !DOMAIN_NAME_PATTERN.test(ascii)) {
     ctx.addIssue({ code: "custom", message: `"${value}" is not a valid domain name` });
     return z.NEVER;

@@ -4,8 +4,9 @@
  * (PROTOCOL.md §4.3 and §10).
  */
 import { z } from "zod";
+import { checkReplyReader, checkRequestBody } from "./check-fast.js";
 import { defineOp } from "./define.js";
-import { checkMerge, checkNamesInput, checkPartial } from "./domain.js";
+import { checkMerge, checkNamesInput, checkOutput, checkPartial, checkVerify } from "./domain.js";
 import {
   domainName,
   id,
@@ -28,18 +29,21 @@ const RECONCILE_FUTURE =
   "Read domain/futureInfo for this name (and action/list for recent actions) to see whether the option " +
   "was set up before ordering it again.";
 
+const FUTURE_CHECK_STATUSES = ["available", "taken", "unknown"] as const;
+
 export const futureCheck = defineOp({
   name: "domain/futureCheck",
   effect: "read",
   summary:
     "Whether a .pl option can be set up for 1–100 names: available, taken (registered or under an option) or unknown (e.g. not .pl).",
   input: checkNamesInput,
-  output: obj({
-    name: list(z.object({ "#text": outDomain, "@status": z.enum(["available", "taken", "unknown"]) })),
-  }).transform((r) => r.name.map((n) => ({ name: n["#text"], status: n["@status"] }))),
+  output: checkOutput(FUTURE_CHECK_STATUSES),
   // HRD may split the reply over several frames, like domain/check.
   partial: checkPartial,
   merge: checkMerge,
+  verify: checkVerify,
+  body: checkRequestBody("domain", "futureCheck"),
+  fastReply: checkReplyReader("domain", "futureCheck", FUTURE_CHECK_STATUSES),
   example: 'await hrd.domain.futureCheck({ names: ["sklep.pl", "żółw.pl"] })',
 });
 

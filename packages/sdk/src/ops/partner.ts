@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { type Amount, parseAmount } from "../util/values.js";
+import { readFieldsReply } from "../wire/fast-reply.js";
 import { defineOp } from "./define.js";
 import { list, obj, outAmount, outEmpty, outText, str } from "./fields.js";
 
@@ -14,6 +16,8 @@ const price = z.object({ name: outText, value: outText }).transform((p) => ({
   value: p.value === "(brak)" ? null : p.value,
 }));
 
+const BALANCE_FIELDS = ["balance", "restrictedBalance"];
+
 export const getBalance = defineOp({
   name: "partner/getBalance",
   example: "const { balance, restrictedBalance } = await hrd.partner.getBalance()",
@@ -21,7 +25,22 @@ export const getBalance = defineOp({
   summary: "The partner's balance and the part of it held for running operations.",
   input: none,
   output: z.object({ balance: outAmount, restrictedBalance: outAmount }),
+  // Read on every health check and before every purchase run: the plain reply skips the general
+  // parser and the schema, to the same result (test/fast-reply.test.ts).
+  fastReply: (_wire, xml) => {
+    const texts = readFieldsReply(xml, "partner", "getBalance", BALANCE_FIELDS);
+    if (!texts) return undefined;
+    const balance = exactAmount(texts[0]!);
+    const restrictedBalance = exactAmount(texts[1]!);
+    return balance && restrictedBalance ? { balance, restrictedBalance } : undefined;
+  },
 });
+
+/** What `outAmount` makes of a text, when it accepts it (else undefined: the schema decides). */
+function exactAmount(text: string): Amount | undefined {
+  const amount = parseAmount(text);
+  return amount && Number.isSafeInteger(amount.grosze) ? amount : undefined;
+}
 
 export const getPricings = defineOp({
   name: "partner/getPricings",

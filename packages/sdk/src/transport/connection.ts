@@ -41,25 +41,58 @@ export interface ConnectionOptions extends TlsOptions {
 export interface ExchangeOptions {
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Called with each reply frame; return true while more frames belong to this reply. */
+  /**
+   * Called with each reply frame as it arrives; return true while more frames belong to this
+   * reply. A throw fails the exchange and drops the connection (the reply cannot be trusted).
+   */
   wantsMore?: (xml: string) => boolean;
   operation: string;
+  /** Most reply frames accepted for this request (default {@link DEFAULT_MAX_REPLY_FRAMES}). */
+  maxFrames?: number;
+  /** Most reply bytes accepted for this request, all frames together (default: the frame cap). */
+  maxBytes?: number;
 }
 
-type Waiter = { resolve: (frame: Buffer) => void; reject: (err: Error) => void };
+/**
+ * Frames one reply may take. HRD splits only check replies, and each frame of a split reply
+ * answers at least one of at most 100 names; the slack is for empty frames a server might send.
+ */
+export const DEFAULT_MAX_REPLY_FRAMES = 128;
+
+/** The request in flight on a connection: resolved or rejected straight from the socket's data. */
+interface Pending {
+  operation: string;
+  frames: string[];
+  bytes: number;
+  maxFrames: number;
+  maxBytes: number;
+  wantsMore?: (xml: string) => boolean;
+  sent: boolean;
+  /** performance.now() after which the request has timed out. */
+  deadline: number;
+  timeoutMs: number;
+  resolve: (frames: string[]) => void;
+  reject: (err: Error) => void;
+}
 
 /**
  * One TLS connection to HRD: connect, log in, then one request and one reply at a time.
- * A connection that times out, is aborted or breaks mid-exchange is destroyed, never reused:
- * a late reply could otherwise be taken as the answer to the next request.
+ * A connection that times out, is aborted, breaks mid-exchange, or receives a byte nobody asked
+ * for is destroyed, never reused: HRD's replies carry nothing that pairs them with a request, so
+ * a late or extra frame would otherwise be taken as the answer to the next request.
  */
 export class HrdConnection {
   private readonly reader: FrameReader;
   private readonly key: Buffer;
-  private waiter: Waiter | null = null;
-  private early: Buffer[] = [];
+  private pending: Pending | null = null;
   private failure: Error | null = null;
-  private busy = false;
+  /**
+   * One timer per connection, not per request: it fires at the earliest deadline it was armed
+   * for and re-arms itself if the request in flight has time left. A request answered in time
+   * (nearly all) costs no timer work at all.
+   */
+  private watchdog: NodeJS.Timeout | undefined;
+  private watchdogAt = Number.POSITIVE_INFINITY;
   /** How the session was opened: by `login` or by resuming a `token`. */
   sessionBy: "login" | "token" = "login";
 
@@ -73,7 +106,11 @@ export class HrdConnection {
     socket.on("error", (err) =>
       this.fail(new HrdConnectionError(`connection error: ${err.message}`, "unknown", undefined, err)),
     );
-    socket.on("close", () => this.fail(new HrdConnectionError("HRD closed the connection", "unknown")));
+    socket.on("close", () => {
+      clearTimeout(this.watchdog);
+      this.watchdog = undefined;
+      this.fail(new HrdConnectionError("HRD closed the connection", "unknown"));
+    });
   }
 
   get closed(): boolean {
@@ -102,7 +139,7 @@ export class HrdConnection {
     try {
       await conn.startSession(signal);
     } catch (err) {
-      conn.destroy();
+      conn.discard();
       throw err;
     }
     return conn;
@@ -112,7 +149,7 @@ export class HrdConnection {
     const timeoutMs = this.options.connectTimeoutMs;
     const cached = this.options.session.token;
     if (cached) {
-      const [xml] = await this.exchange(Buffer.from(apiDocument({ token: { token: cached } })), {
+      const [xml] = await this.exchange(apiDocument({ token: { token: cached } }), {
         timeoutMs,
         signal,
         operation: "token",
@@ -125,11 +162,9 @@ export class HrdConnection {
       this.options.session.token = undefined;
     }
     const [xml] = await this.exchange(
-      Buffer.from(
-        apiDocument({
-          login: { login: this.options.login, pass: this.options.password, type: "partnerApi" },
-        }),
-      ),
+      apiDocument({
+        login: { login: this.options.login, pass: this.options.password, type: "partnerApi" },
+      }),
       { timeoutMs, signal, operation: "login" },
     );
     const reply = parseOrThrow(xml!, "login");
@@ -147,54 +182,75 @@ export class HrdConnection {
    * Sends one signed request and collects its reply frames. Errors carry `outcome`:
    * `not_sent` if the bytes were never handed to the socket, otherwise `unknown`.
    */
-  async exchange(xml: Buffer, opts: ExchangeOptions): Promise<string[]> {
-    if (this.busy) throw new Error("HrdConnection: one request at a time");
+  exchange(xml: string, opts: ExchangeOptions): Promise<string[]> {
+    if (this.pending) return Promise.reject(new Error("HrdConnection: one request at a time"));
     if (this.closed) {
-      throw new HrdConnectionError(
-        "the connection is closed",
-        "not_sent",
-        opts.operation,
-        this.failure ?? undefined,
+      return Promise.reject(
+        new HrdConnectionError(
+          "the connection is closed",
+          "not_sent",
+          opts.operation,
+          this.failure ?? undefined,
+        ),
       );
     }
-    if (opts.signal?.aborted) throw new HrdAbortError(opts.operation, "not_sent");
-    this.busy = true;
-    const frames: string[] = [];
-    let sent = false;
-    const outcome = (): Outcome => (sent ? "unknown" : "not_sent");
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    try {
-      const stop = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new HrdTimeoutError(opts.operation, opts.timeoutMs, outcome())),
-          opts.timeoutMs,
-        );
-        onAbort = () => reject(new HrdAbortError(opts.operation, outcome()));
-        opts.signal?.addEventListener("abort", onAbort, { once: true });
-      });
-      this.options.onFrame?.("out", xml.toString("utf8"));
-      sent = true;
+    const signal = opts.signal;
+    if (signal?.aborted) return Promise.reject(new HrdAbortError(opts.operation, "not_sent"));
+    return new Promise<string[]>((resolve, reject) => {
+      const outcome = (): Outcome => (p.sent ? "unknown" : "not_sent");
+      const settle = () => {
+        if (onAbort) signal!.removeEventListener("abort", onAbort);
+        if (this.pending === p) this.pending = null;
+      };
+      const p: Pending = {
+        operation: opts.operation,
+        frames: [],
+        bytes: 0,
+        maxFrames: opts.maxFrames ?? DEFAULT_MAX_REPLY_FRAMES,
+        maxBytes: opts.maxBytes ?? this.reader.maxFrameBytes,
+        wantsMore: opts.wantsMore,
+        sent: false,
+        deadline: performance.now() + opts.timeoutMs,
+        timeoutMs: opts.timeoutMs,
+        resolve: (frames) => {
+          settle();
+          resolve(frames);
+        },
+        reject: (err) => {
+          settle();
+          // Whatever went wrong mid-exchange, this socket's stream position is unknown now.
+          this.discard();
+          if (err instanceof HrdConnectionError && err.operation === undefined) {
+            reject(new HrdConnectionError(err.message, outcome(), opts.operation, err.cause));
+          } else reject(err);
+        },
+      };
+      this.arm(p.deadline);
+      const onAbort = signal ? () => p.reject(new HrdAbortError(opts.operation, outcome())) : undefined;
+      if (onAbort) signal!.addEventListener("abort", onAbort, { once: true });
+      this.pending = p;
+      this.options.onFrame?.("out", xml);
+      p.sent = true;
       this.socket.write(encodeRequestFrame(xml, this.key));
-      for (;;) {
-        const frame = await Promise.race([this.nextFrame(), stop]);
-        const text = frame.toString("utf8");
-        this.options.onFrame?.("in", text);
-        frames.push(text);
-        if (!opts.wantsMore?.(text)) break;
-      }
-      return frames;
-    } catch (err) {
-      // Whatever went wrong mid-exchange, this socket's stream position is unknown now.
-      this.destroy();
-      if (err instanceof HrdConnectionError && err.operation === undefined) {
-        throw new HrdConnectionError(err.message, outcome(), opts.operation, err.cause);
-      }
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) opts.signal?.removeEventListener("abort", onAbort);
-      this.busy = false;
+    });
+  }
+
+  private arm(deadline: number): void {
+    if (this.watchdog && this.watchdogAt <= deadline) return;
+    clearTimeout(this.watchdog);
+    this.watchdogAt = deadline;
+    this.watchdog = setTimeout(() => this.onWatchdog(), Math.max(0, Math.ceil(deadline - performance.now())));
+  }
+
+  private onWatchdog(): void {
+    this.watchdog = undefined;
+    this.watchdogAt = Number.POSITIVE_INFINITY;
+    const p = this.pending;
+    if (!p) return;
+    if (performance.now() >= p.deadline) {
+      p.reject(new HrdTimeoutError(p.operation, p.timeoutMs, p.sent ? "unknown" : "not_sent"));
+    } else {
+      this.arm(p.deadline);
     }
   }
 
@@ -205,7 +261,11 @@ export class HrdConnection {
     this.socket.destroy();
   }
 
-  private destroy(): void {
+  /**
+   * Drops the connection because its stream can no longer be trusted to pair replies with
+   * requests (a reply of the wrong shape, an extra frame): the next request opens a fresh one.
+   */
+  discard(): void {
     this.failure ??= new HrdConnectionError("the connection was dropped", "unknown");
     this.socket.destroy();
   }
@@ -215,41 +275,55 @@ export class HrdConnection {
     try {
       frames = this.reader.push(chunk);
     } catch (err) {
-      this.fail(new HrdProtocolError(`bad frame from HRD: ${(err as Error).message}`));
-      this.socket.destroy();
+      this.fail(
+        new HrdProtocolError(`bad frame from HRD: ${(err as Error).message}`, this.pending?.operation),
+      );
       return;
     }
-    for (const f of frames) {
-      if (!this.busy) {
-        // A frame nobody asked for: the stream cannot be trusted to pair replies any more.
-        this.fail(new HrdProtocolError("HRD sent a frame while no request was waiting"));
-        this.socket.destroy();
+    for (const frame of frames) {
+      const p = this.pending;
+      if (!p) {
+        // A frame nobody asked for (behind a complete reply, or while idle): the stream cannot
+        // be trusted to pair replies any more.
+        this.fail(new HrdProtocolError("HRD sent a frame no request was waiting for"));
         return;
       }
-      const w = this.waiter;
-      if (w) {
-        this.waiter = null;
-        w.resolve(f);
-      } else {
-        this.early.push(f);
+      p.bytes += frame.length + 4;
+      if (p.frames.length >= p.maxFrames || p.bytes > p.maxBytes) {
+        const what = p.bytes > p.maxBytes ? `${p.maxBytes} bytes` : `${p.maxFrames} frames`;
+        this.fail(new HrdProtocolError(`the reply to ${p.operation} went past ${what}`, p.operation));
+        return;
       }
+      const text = frame.toString("utf8");
+      this.options.onFrame?.("in", text);
+      p.frames.push(text);
+      let more: boolean;
+      try {
+        more = p.wantsMore?.(text) ?? false;
+      } catch (err) {
+        this.fail(err as Error);
+        return;
+      }
+      if (!more) p.resolve(p.frames);
     }
-  }
-
-  private nextFrame(): Promise<Buffer> {
-    const f = this.early.shift();
-    if (f) return Promise.resolve(f);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-    });
+    const p = this.pending;
+    if (p) {
+      if (p.bytes + this.reader.pendingBytes > p.maxBytes) {
+        this.fail(
+          new HrdProtocolError(`the reply to ${p.operation} went past ${p.maxBytes} bytes`, p.operation),
+        );
+      }
+    } else if (this.reader.pendingBytes > 0) {
+      this.fail(new HrdProtocolError("HRD sent bytes no request was waiting for"));
+    }
   }
 
   private fail(err: Error): void {
     this.failure ??= err;
-    const w = this.waiter;
-    this.waiter = null;
-    w?.reject(this.failure);
+    this.socket.destroy();
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(err);
   }
 }
 

@@ -24,12 +24,40 @@ export class ConnectionPool {
     return this.open;
   }
 
-  async use<T>(fn: (conn: HrdConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const conn = await this.acquire(signal);
+  use<T>(fn: (conn: HrdConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    // An idle connection is taken at once: no extra promise in a call's path.
+    const idle = this.closed ? undefined : this.takeIdle();
+    if (idle) return this.run(idle, fn);
+    return this.acquire(signal).then((conn) => this.run(conn, fn));
+  }
+
+  private run<T>(conn: HrdConnection, fn: (conn: HrdConnection) => Promise<T>): Promise<T> {
+    let out: Promise<T>;
     try {
-      return await fn(conn);
-    } finally {
+      out = fn(conn);
+    } catch (err) {
       this.release(conn);
+      return Promise.reject(err);
+    }
+    return out.then(
+      (v) => {
+        this.release(conn);
+        return v;
+      },
+      (err: unknown) => {
+        this.release(conn);
+        throw err;
+      },
+    );
+  }
+
+  /** An idle connection that is still open, dropping the ones that closed meanwhile. */
+  private takeIdle(): HrdConnection | undefined {
+    for (;;) {
+      const idle = this.idle.pop();
+      if (!idle) return undefined;
+      if (!idle.closed) return idle;
+      this.open--;
     }
   }
 
@@ -41,12 +69,8 @@ export class ConnectionPool {
 
   private async acquire(signal?: AbortSignal): Promise<HrdConnection> {
     if (this.closed) throw new Error("the client is closed");
-    for (;;) {
-      const idle = this.idle.pop();
-      if (!idle) break;
-      if (!idle.closed) return idle;
-      this.open--;
-    }
+    const idle = this.takeIdle();
+    if (idle) return idle;
     if (this.open < this.size) {
       this.open++;
       try {

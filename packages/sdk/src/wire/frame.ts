@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 /** Bytes of the length prefix: uint32, big-endian (PROTOCOL.md §1). */
 export const LENGTH_BYTES = 4;
@@ -33,13 +33,23 @@ export function signXml(xml: Buffer, key: Buffer): Buffer {
   return createHash("sha512").update(xml).update(key).digest();
 }
 
-/** A request frame: uint32 BE length(signature + xml) ‖ signature ‖ xml. */
-export function encodeRequestFrame(xml: Buffer, key: Buffer): Buffer {
-  const frame = Buffer.allocUnsafe(LENGTH_BYTES + SIGNATURE_BYTES + xml.length);
-  frame.writeUInt32BE(SIGNATURE_BYTES + xml.length, 0);
-  signXml(xml, key).copy(frame, LENGTH_BYTES);
-  xml.copy(frame, LENGTH_BYTES + SIGNATURE_BYTES);
-  return frame;
+/**
+ * A request frame: uint32 BE length(signature + xml) ‖ signature ‖ xml. A string is written
+ * straight into the frame (no buffer of its own), and the key is put after it there only for the
+ * time of hashing: one one-shot SHA-512 over `xml ‖ key` in place, then wiped (the frame may come
+ * from Node's shared buffer pool).
+ */
+export function encodeRequestFrame(xml: Buffer | string, key: Buffer): Buffer {
+  const size = typeof xml === "string" ? Buffer.byteLength(xml) : xml.length;
+  const start = LENGTH_BYTES + SIGNATURE_BYTES;
+  const frame = Buffer.allocUnsafe(start + size + key.length);
+  frame.writeUInt32BE(SIGNATURE_BYTES + size, 0);
+  if (typeof xml === "string") frame.write(xml, start, "utf8");
+  else xml.copy(frame, start);
+  key.copy(frame, start + size);
+  hash("sha512", frame.subarray(start), "buffer").copy(frame, LENGTH_BYTES);
+  frame.fill(0, start + size);
+  return frame.subarray(0, start + size);
 }
 
 /** A response frame: uint32 BE length(xml) ‖ xml, no signature. */
@@ -66,7 +76,7 @@ export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
+  constructor(readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
 
   /** Bytes received but not yet returned as a whole frame. */
   get pendingBytes(): number {
@@ -74,6 +84,12 @@ export class FrameReader {
   }
 
   push(chunk: Buffer): Buffer[] {
+    // The usual read: nothing buffered, and the chunk is exactly one whole frame.
+    if (this.buffered === 0 && chunk.length >= LENGTH_BYTES) {
+      const size = chunk.readUInt32BE(0);
+      if (size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
+      if (chunk.length === LENGTH_BYTES + size) return [chunk.subarray(LENGTH_BYTES)];
+    }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const frames: Buffer[] = [];
