@@ -12,6 +12,7 @@ import { HrdApiError, type HrdClient, HrdError, HrdValidationError } from "@hrdk
 import type { FastifyBaseLogger, RawServerDefault } from "fastify";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
+  createJsonSchemaTransformObject,
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
   serializerCompiler,
@@ -27,6 +28,15 @@ import {
 } from "./auth.js";
 import { BridgeError, clientError } from "./errors.js";
 import { nestsDeeperThan } from "./json-depth.js";
+import {
+  describeNamedResponses,
+  documentRoute,
+  OPENAPI_DESCRIPTION,
+  pruneUnusedSchemas,
+  SIGNED,
+  securitySchemes,
+  TAGS,
+} from "./openapi.js";
 import { audit } from "./store.js";
 
 /** The largest body the bridge reads (a 500-name availability check is ~15 kB). */
@@ -154,25 +164,20 @@ export async function buildApp(
     );
   });
 
+  // Before the routes are added: each route's document gets the errors app.ts and auth.ts answer.
+  app.addHook("onRoute", documentRoute);
+  const transformObject = createJsonSchemaTransformObject({});
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
-      info: {
-        title: "hrdkit bridge",
-        version: "0.1.0",
-        description:
-          "Sells HRD.pl domains, .pl options and SSL certificates to WHMCS, HostBill and custom software. " +
-          "Every request but /health and /docs is signed (see the bridge README): X-Hrdkit-Key, X-Hrdkit-Timestamp, " +
-          "X-Hrdkit-Nonce, X-Hrdkit-Signature. Errors: { error: { code, message, retryable, issues? } }.",
-      },
-      components: {
-        securitySchemes: {
-          signature: { type: "apiKey", in: "header", name: "X-Hrdkit-Signature" },
-        },
-      },
-      security: [{ signature: [] }],
+      info: { title: "hrdkit bridge", version: "0.1.0", description: OPENAPI_DESCRIPTION },
+      tags: TAGS,
+      components: { securitySchemes },
+      security: SIGNED,
     },
     transform: jsonSchemaTransform,
+    // Named zod schemas (`.meta({ id })`) become components; only those the document uses are kept.
+    transformObject: (doc) => describeNamedResponses(pruneUnusedSchemas(transformObject(doc))),
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
 

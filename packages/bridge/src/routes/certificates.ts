@@ -9,9 +9,12 @@ import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
 import { sendJournaled, withIdempotency } from "../idempotency.js";
-import { errorBody } from "./domains.js";
+import { errorResponses } from "../openapi.js";
 
-const errors = { 400: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 502: errorBody };
+const orderResult = z.object({ certId: z.number(), status: z.string(), replayed: z.boolean() }).meta({
+  id: "CertificateOrder",
+  description: "The certificate order (`replayed`: the stored answer of an earlier identical call)",
+});
 const idempotencyHeaders = z.object({ "idempotency-key": z.string().min(8).max(200) }).passthrough();
 const certParams = z.object({ id: z.coerce.number().int().positive() });
 const csr = z
@@ -26,23 +29,25 @@ const csr = z
 const digits = z.union([z.string().min(1).max(20), z.number().int().nonnegative()]);
 
 /** The certificate's admin contact (HRD wants ASCII only; the SDK checks each field's characters). */
-const adminContact = z.object({
-  title: z.enum(["Mr", "Mrs", "Miss", "Ms", "Dr", "Rev"]),
-  firstName: z.string().min(1).max(40),
-  lastName: z.string().min(1).max(40),
-  organization: z.string().min(1).max(40),
-  taxId: z.string().min(1).max(20).optional(),
-  role: z.string().min(1).max(40).describe("One of HRD's roles, e.g. Website Owner"),
-  email: z.string().email().max(40),
-  phoneCC: digits.describe("Country calling code, e.g. 48"),
-  phoneN: digits.describe("Phone number without the country code"),
-  address: z.string().min(1).max(200),
-  address2: z.string().min(1).max(200).optional(),
-  city: z.string().min(1).max(40),
-  state: z.string().min(1).max(40),
-  postCode: z.string().min(1).max(15),
-  country: z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code (ISO 3166-1)"),
-});
+const adminContact = z
+  .object({
+    title: z.enum(["Mr", "Mrs", "Miss", "Ms", "Dr", "Rev"]),
+    firstName: z.string().min(1).max(40),
+    lastName: z.string().min(1).max(40),
+    organization: z.string().min(1).max(40),
+    taxId: z.string().min(1).max(20).optional(),
+    role: z.string().min(1).max(40).describe("One of HRD's roles, e.g. Website Owner"),
+    email: z.string().email().max(40),
+    phoneCC: digits.describe("Country calling code, e.g. 48"),
+    phoneN: digits.describe("Phone number without the country code"),
+    address: z.string().min(1).max(200),
+    address2: z.string().min(1).max(200).optional(),
+    city: z.string().min(1).max(40),
+    state: z.string().min(1).max(40),
+    postCode: z.string().min(1).max(15),
+    country: z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code (ISO 3166-1)"),
+  })
+  .meta({ id: "CertificateAdminContact", description: "The certificate's admin contact (ASCII only)" });
 
 const orderBody = z.object({
   product: z.enum(CERT_PRODUCTS),
@@ -80,16 +85,15 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
     {
       config: { audit: "cert.order" },
       schema: {
-        summary:
+        operationId: "orderCertificate",
+        summary: "Order an SSL certificate (idempotent purchase)",
+        description:
           "Order an SSL certificate for a CSR, approved by e-mail. Idempotency-Key required (e.g. " +
           "`whmcs-<serviceid>-ssl-order`): a repeat gets the first answer back and never orders twice.",
         tags: ["certificates"],
         headers: idempotencyHeaders,
         body: orderBody,
-        response: {
-          200: z.object({ certId: z.number(), status: z.string(), replayed: z.boolean() }),
-          ...errors,
-        },
+        response: { 200: orderResult, ...errorResponses(409, 422, 502) },
       },
     },
     async (req, reply) => {
@@ -123,17 +127,16 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
     {
       config: { audit: "cert.renew" },
       schema: {
-        summary:
+        operationId: "renewCertificate",
+        summary: "Renew an SSL certificate (idempotent purchase)",
+        description:
           "Renew a certificate for another period, optionally with a new CSR or approver e-mail. Idempotency-Key " +
           "required (e.g. `whmcs-<serviceid>-ssl-renew-<due date>`): a repeat never renews twice.",
         tags: ["certificates"],
         headers: idempotencyHeaders,
         params: certParams,
         body: renewBody,
-        response: {
-          200: z.object({ certId: z.number(), status: z.string(), replayed: z.boolean() }),
-          ...errors,
-        },
+        response: { 200: orderResult, ...errorResponses(404, 409, 422, 502) },
       },
     },
     async (req, reply) => {
@@ -164,18 +167,22 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
     "/v1/certificates/:id",
     {
       schema: {
-        summary: "A certificate order's status (the sandbox: awaitingApproval, issued, expired).",
+        operationId: "getCertificate",
+        summary: "Get a certificate order's status",
+        description: "A certificate order's status (the sandbox: awaitingApproval, issued, expired).",
         tags: ["certificates"],
         params: certParams,
         response: {
-          200: z.object({
-            certId: z.number(),
-            status: z.string(),
-            product: z.string(),
-            domain: z.string().optional(),
-            expiresOn: z.string().optional(),
-          }),
-          ...errors,
+          200: z
+            .object({
+              certId: z.number(),
+              status: z.string(),
+              product: z.string(),
+              domain: z.string().optional(),
+              expiresOn: z.string().optional(),
+            })
+            .meta({ id: "Certificate", description: "A certificate order's status" }),
+          ...errorResponses(404, 502),
         },
       },
     },
@@ -195,10 +202,15 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
     "/v1/certificates/:id/certificate",
     {
       schema: {
-        summary: "The issued certificate (PEM). 409 `not_issued` while the order awaits approval.",
+        operationId: "downloadCertificate",
+        summary: "Download the issued certificate (PEM)",
+        description: "The issued certificate (PEM). 409 `not_issued` while the order awaits approval.",
         tags: ["certificates"],
         params: certParams,
-        response: { 200: z.object({ pem: z.string() }), ...errors },
+        response: {
+          200: z.object({ pem: z.string() }).describe("The issued certificate, PEM"),
+          ...errorResponses(404, 409, 422, 502),
+        },
       },
     },
     async (req) => {

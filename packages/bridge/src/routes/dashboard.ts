@@ -9,15 +9,7 @@ import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { DEFAULT_JOBS } from "../jobs/defaults.js";
 import { jobStatuses } from "../jobs/runner.js";
-
-const errorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    retryable: z.boolean(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  }),
-});
+import { errorResponses } from "../openapi.js";
 
 const dashboard = z.object({
   backend: z.enum(["hrd", "sandbox"]),
@@ -80,10 +72,15 @@ export function dashboardRoutes(app: FastifyInstance, ctx: BridgeContext): void 
     "/v1/dashboard",
     {
       schema: {
-        summary:
+        operationId: "getDashboard",
+        summary: "Balance, HRD's notices and the jobs' state",
+        description:
           "Balance, HRD's latest technical notices and the background jobs' state (the Sales Panel's first page).",
         tags: ["system"],
-        response: { 200: dashboard, 401: errorBody, 502: errorBody },
+        response: {
+          200: dashboard.describe("What the Sales Panel's first page shows"),
+          ...errorResponses(422, 502),
+        },
       },
     },
     async () => {

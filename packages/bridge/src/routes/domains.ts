@@ -13,18 +13,18 @@ import type { BridgeContext } from "../app.js";
 import { type AvailabilityResult, availabilityCacheFor, availabilityKey } from "../availability-cache.js";
 import { BridgeError } from "../errors.js";
 import { sendJournaled, withIdempotency } from "../idempotency.js";
-import { registrantChoice, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
+import { errorResponses } from "../openapi.js";
+import { registrantChoice, registrantInput, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
 
 const domain = z.string().min(3).max(255).describe("Domain name, Unicode or punycode (e.g. żółw.pl)");
-export const errorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    retryable: z.boolean(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  }),
-});
-const errors = { 400: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 502: errorBody };
+
+// The one error body, re-exported where route files have always found it.
+export { errorBody } from "../openapi.js";
+
+/** Errors of routes that read a domain from HRD (the bridge's own 400/401/413/500 are added in app.ts). */
+const errors = errorResponses(404, 422, 502);
+/** Errors of purchases: idempotency (409 in_progress, 422 idempotency_key_reused) and HRD's. */
+const purchaseErrors = errorResponses(409, 422, 502);
 const idempotencyHeaders = z.object({ "idempotency-key": z.string().min(8).max(200) }).passthrough();
 const domainParams = z.object({ domain });
 const hostParams = z.object({ domain, host: domain });
@@ -34,6 +34,12 @@ const ips = z
   .min(1)
   .max(10);
 const day = (d: string | undefined) => d?.slice(0, 10);
+
+// Named here, where the purchase bodies use it: one `Registrant` type for generated clients.
+z.globalRegistry.add(registrantInput, {
+  id: "Registrant",
+  description: "The panel client's data, from which the bridge creates the HRD registrant account",
+});
 
 const registerBody = z
   .object({
@@ -45,16 +51,21 @@ const registerBody = z
   })
   .superRefine(requireOneRegistrant);
 
-const registerResult = z.object({
-  domain: z.string(),
-  outcome: z.enum(["registered", "alreadyRegistered"]),
-  status: z.string().optional(),
-  expiresOn: z.string().optional(),
-  actionId: z.number().optional(),
-  hrdUserId: z.number(),
-  /** True when this is the stored answer of an earlier identical call. */
-  replayed: z.boolean(),
-});
+const registerResult = z
+  .object({
+    domain: z.string(),
+    outcome: z.enum(["registered", "alreadyRegistered"]),
+    status: z.string().optional(),
+    expiresOn: z.string().optional(),
+    actionId: z.number().optional(),
+    hrdUserId: z.number(),
+    /** True when this is the stored answer of an earlier identical call. */
+    replayed: z.boolean(),
+  })
+  .meta({
+    id: "DomainRegistration",
+    description: "The domain registered (`replayed`: the stored answer of an earlier identical call)",
+  });
 
 const transferBody = z
   .object({
@@ -71,17 +82,36 @@ const transferBody = z
 
 const renewBody = z.object({ domain, period: z.number().int().min(1).max(10).default(1) });
 
-const contactOut = z.object({
-  type: z.enum(["person", "company"]),
-  name: z.string(),
-  representative: z.string().optional(),
-  email: z.string(),
-  phone: z.string().optional(),
-  street: z.string(),
-  postcode: z.string(),
-  city: z.string(),
-  country: z.string(),
-});
+const contactOut = z
+  .object({
+    type: z.enum(["person", "company"]),
+    name: z.string(),
+    representative: z.string().optional(),
+    email: z.string(),
+    phone: z.string().optional(),
+    street: z.string(),
+    postcode: z.string(),
+    city: z.string(),
+    country: z.string(),
+  })
+  .meta({ id: "RegistrantContact", description: "A registrant as its HRD account shows it" });
+const contactsOut = z
+  .object({ registrant: contactOut })
+  .meta({ id: "DomainContacts", description: "The domain's registrant" });
+const nameserversOut = z
+  .object({ nameservers: z.array(z.string()) })
+  .meta({ id: "Nameservers", description: "The domain's nameservers, as HRD shows them" });
+const domainOut = z
+  .object({
+    domain: z.string(),
+    status: z.string(),
+    expiresOn: z.string().nullable(),
+    createdOn: z.string().nullable(),
+    nameservers: z.array(z.string()),
+    privacy: z.boolean(),
+    hrdUserId: z.number().nullable(),
+  })
+  .meta({ id: "Domain", description: "A domain as HRD shows it (dates as YYYY-MM-DD)" });
 
 const contactPut = z.object({
   registrant: z
@@ -118,17 +148,19 @@ const contactPut = z.object({
     ),
 });
 
-const syncResult = z.object({
-  domain: z.string(),
-  expiresOn: z.string().nullable(),
-  active: z.boolean(),
-  cancelled: z.boolean(),
-  /** Only on evidence that the name left the partner's account (HRD's API has none today). */
-  transferredAway: z.boolean(),
-  /** False when HRD does not show the name in the partner's account; `reason` says what that means. */
-  inAccount: z.boolean(),
-  reason: z.string().optional(),
-});
+const syncResult = z
+  .object({
+    domain: z.string(),
+    expiresOn: z.string().nullable(),
+    active: z.boolean(),
+    cancelled: z.boolean(),
+    /** Only on evidence that the name left the partner's account (HRD's API has none today). */
+    transferredAway: z.boolean(),
+    /** False when HRD does not show the name in the partner's account; `reason` says what that means. */
+    inAccount: z.boolean(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: "DomainSync", description: "The domain's state for the panel's sync, HRD being the truth" });
 
 /** `domain/info`, or a 404 in the one error shape when the name is not in the partner's account. */
 async function infoOf(ctx: BridgeContext, name: string) {
@@ -181,16 +213,23 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/availability",
     {
       schema: {
-        summary: "Availability of up to 500 names (checked in calls of 100 at HRD).",
+        operationId: "checkDomains",
+        summary: "Check the availability of up to 500 domain names",
+        description: "Availability of up to 500 names (checked in calls of 100 at HRD).",
         tags: ["domains"],
         body: z.object({ names: z.array(domain).min(1).max(500) }),
         response: {
-          200: z.object({
-            results: z.array(
-              z.object({ name: z.string(), status: z.enum(["available", "taken", "createOnly", "unknown"]) }),
-            ),
-          }),
-          400: errorBody,
+          200: z
+            .object({
+              results: z.array(
+                z.object({
+                  name: z.string(),
+                  status: z.enum(["available", "taken", "createOnly", "unknown"]),
+                }),
+              ),
+            })
+            .describe("Each distinct name once, in the order asked; `unknown` when HRD gave no answer"),
+          ...errorResponses(422, 502),
         },
       },
     },
@@ -238,14 +277,16 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       config: { audit: "domain.register" },
       schema: {
-        summary:
+        operationId: "registerDomain",
+        summary: "Register a domain (idempotent purchase)",
+        description:
           "Register a domain to `hrdUserId`, or to a new HRD account made from `registrant`. Needs an Idempotency-Key " +
           "(e.g. `whmcs-<domainid>-register-<period>y`): a repeat gets the first answer back and never buys twice " +
           "(nor creates a second account).",
         tags: ["domains"],
         headers: idempotencyHeaders,
         body: registerBody,
-        response: { 200: registerResult, ...errors },
+        response: { 200: registerResult, ...purchaseErrors },
       },
     },
     async (req, reply) => {
@@ -300,21 +341,25 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       config: { audit: "domain.transfer" },
       schema: {
-        summary:
+        operationId: "transferDomain",
+        summary: "Order a domain's transfer-in (idempotent purchase)",
+        description:
           "Order the transfer-in of a domain with its authInfo code, to `hrdUserId` or a new account made from " +
           "`registrant`. Idempotency-Key required (e.g. `whmcs-<domainid>-transfer`). Follow it with transfer-sync.",
         tags: ["domains"],
         headers: idempotencyHeaders,
         body: transferBody,
         response: {
-          200: z.object({
-            domain: z.string(),
-            outcome: z.enum(["transferOrdered", "alreadyInAccount"]),
-            status: z.string().optional(),
-            hrdUserId: z.number(),
-            replayed: z.boolean(),
-          }),
-          ...errors,
+          200: z
+            .object({
+              domain: z.string(),
+              outcome: z.enum(["transferOrdered", "alreadyInAccount"]),
+              status: z.string().optional(),
+              hrdUserId: z.number(),
+              replayed: z.boolean(),
+            })
+            .describe("The transfer ordered (or the name already in the account)"),
+          ...purchaseErrors,
         },
       },
     },
@@ -356,20 +401,24 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       config: { audit: "domain.renew" },
       schema: {
-        summary:
+        operationId: "renewDomain",
+        summary: "Renew a domain (idempotent purchase)",
+        description:
           "Renew a domain by `period` years past the expiry HRD shows now. Idempotency-Key required; include the " +
           "expiry the panel saw (e.g. `whmcs-<domainid>-renew-2027-03-01`): a repeat never renews twice.",
         tags: ["domains"],
         headers: idempotencyHeaders,
         body: renewBody,
         response: {
-          200: z.object({
-            domain: z.string(),
-            outcome: z.enum(["renewed", "alreadyRenewed"]),
-            expiresOn: z.string().optional(),
-            replayed: z.boolean(),
-          }),
-          ...errors,
+          200: z
+            .object({
+              domain: z.string(),
+              outcome: z.enum(["renewed", "alreadyRenewed"]),
+              expiresOn: z.string().optional(),
+              replayed: z.boolean(),
+            })
+            .describe("Renewed (or already renewed past the expiry the key was made for)"),
+          ...errorResponses(404, 409, 422, 502),
         },
       },
     },
@@ -412,19 +461,13 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/:domain",
     {
       schema: {
-        summary: "A domain as HRD shows it.",
+        operationId: "getDomain",
+        summary: "Get a domain as HRD shows it",
+        description: "A domain as HRD shows it.",
         tags: ["domains"],
         params: domainParams,
         response: {
-          200: z.object({
-            domain: z.string(),
-            status: z.string(),
-            expiresOn: z.string().nullable(),
-            createdOn: z.string().nullable(),
-            nameservers: z.array(z.string()),
-            privacy: z.boolean(),
-            hrdUserId: z.number().nullable(),
-          }),
+          200: domainOut,
           ...errors,
         },
       },
@@ -447,10 +490,12 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/:domain/nameservers",
     {
       schema: {
-        summary: "A domain's nameservers.",
+        operationId: "getNameservers",
+        summary: "Get a domain's nameservers",
+        description: "A domain's nameservers.",
         tags: ["domains"],
         params: domainParams,
-        response: { 200: z.object({ nameservers: z.array(z.string()) }), ...errors },
+        response: { 200: nameserversOut, ...errors },
       },
     },
     async (req) => ({ nameservers: await nameserversOf(ctx, await infoOf(ctx, req.params.domain)) }),
@@ -461,13 +506,15 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       config: { audit: "domain.nameservers" },
       schema: {
-        summary:
+        operationId: "setNameservers",
+        summary: "Replace a domain's nameservers",
+        description:
           "Replace a domain's nameservers (2–13). A nameserver inside the domain itself uses the addresses of its " +
           "glue host (create it first with POST /v1/domains/:domain/hosts).",
         tags: ["domains"],
         params: domainParams,
         body: z.object({ nameservers }),
-        response: { 200: z.object({ nameservers: z.array(z.string()) }), ...errors },
+        response: { 200: nameserversOut, ...errors },
       },
     },
     async (req) => {
@@ -526,10 +573,12 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/:domain/contacts",
     {
       schema: {
-        summary: "The domain's registrant (its HRD account's data).",
+        operationId: "getContacts",
+        summary: "Get a domain's registrant",
+        description: "The domain's registrant (its HRD account's data).",
         tags: ["domains"],
         params: domainParams,
-        response: { 200: z.object({ registrant: contactOut }), ...errors },
+        response: { 200: contactsOut, ...errors },
       },
     },
     async (req) => ({ registrant: (await contactsOf(req.params.domain)).registrant }),
@@ -540,13 +589,15 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       config: { audit: "domain.contacts" },
       schema: {
-        summary:
+        operationId: "updateContacts",
+        summary: "Change the registrant's phone and address",
+        description:
           "Change the registrant's phone and address. HRD changes only these (user/update), on the registrant " +
           "account — so on every domain of that account; name, e-mail, type and id number cannot change.",
         tags: ["domains"],
         params: domainParams,
         body: contactPut,
-        response: { 200: z.object({ registrant: contactOut }), ...errors },
+        response: { 200: contactsOut, ...errors },
       },
     },
     async (req) => {
@@ -568,12 +619,14 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/:domain/epp-code",
     {
       schema: {
-        summary:
+        operationId: "getEppCode",
+        summary: "Get the code to transfer a domain away",
+        description:
           "The code the customer gives a new registrar to move the domain away. ASSUMPTION: this is HRD's " +
           "domain/tradeGetPw (as the sandbox reads HRD's ambiguous docs); verify against the real API.",
         tags: ["domains"],
         params: domainParams,
-        response: { 200: z.object({ eppCode: z.string() }), ...errors },
+        response: { 200: z.object({ eppCode: z.string() }).describe("The transfer code"), ...errors },
       },
     },
     async (req) => {
@@ -583,14 +636,18 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     },
   );
 
-  const hostResult = z.object({ host: z.string(), ips: z.array(z.string()) });
+  const hostResult = z
+    .object({ host: z.string(), ips: z.array(z.string()) })
+    .meta({ id: "GlueHost", description: "A glue host and its IPv4 and IPv6 addresses" });
 
   r.post(
     "/v1/domains/:domain/hosts",
     {
       config: { audit: "domain.host.create" },
       schema: {
-        summary: "Create a glue host (a nameserver inside the domain) with its addresses.",
+        operationId: "createGlueHost",
+        summary: "Create a glue host",
+        description: "Create a glue host (a nameserver inside the domain) with its addresses.",
         tags: ["domains"],
         params: domainParams,
         body: z.object({ host: domain, ips }),
@@ -611,7 +668,9 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       config: { audit: "domain.host.update" },
       schema: {
-        summary: "Replace a glue host's addresses.",
+        operationId: "updateGlueHost",
+        summary: "Replace a glue host's addresses",
+        description: "Replace a glue host's addresses.",
         tags: ["domains"],
         params: hostParams,
         body: z.object({ ips }),
@@ -635,10 +694,12 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       config: { audit: "domain.host.delete" },
       schema: {
-        summary: "Delete a glue host (HRD refuses while a domain uses it as a nameserver).",
+        operationId: "deleteGlueHost",
+        summary: "Delete a glue host",
+        description: "Delete a glue host (HRD refuses while a domain uses it as a nameserver).",
         tags: ["domains"],
         params: hostParams,
-        response: { 200: z.object({ deleted: z.literal(true) }), ...errors },
+        response: { 200: z.object({ deleted: z.literal(true) }).describe("Deleted"), ...errors },
       },
     },
     async (req) => {
@@ -654,11 +715,13 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     {
       config: { audit: "domain.privacy" },
       schema: {
-        summary: "Turn privacy protection (registrant's data hidden in whois) on or off.",
+        operationId: "setPrivacy",
+        summary: "Turn privacy protection on or off",
+        description: "Turn privacy protection (registrant's data hidden in whois) on or off.",
         tags: ["domains"],
         params: domainParams,
         body: z.object({ enabled: z.boolean() }),
-        response: { 200: z.object({ privacy: z.boolean() }), ...errors },
+        response: { 200: z.object({ privacy: z.boolean() }).describe("The privacy setting now"), ...errors },
       },
     },
     async (req) => {
@@ -676,14 +739,16 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/:domain/sync",
     {
       schema: {
-        summary:
+        operationId: "syncDomain",
+        summary: "Read a domain's status and expiry for the panel's sync",
+        description:
           "The domain-sync cron's view, HRD being the truth: active while registered; expired → not active. A name " +
           "that is not in the partner's account (a registration still pending, a bridge pointed at its sandbox, a " +
           "typo) is `inAccount: false` with the `reason`, and never `transferredAway`: HRD's API gives no signal " +
           "that a name left for another registrar, and absence alone is no evidence.",
         tags: ["domains"],
         params: domainParams,
-        response: { 200: syncResult, ...errors },
+        response: { 200: syncResult, ...errorResponses(422, 502) },
       },
     },
     async (req) => {
@@ -715,19 +780,23 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/:domain/transfer-sync",
     {
       schema: {
-        summary:
+        operationId: "syncTransfer",
+        summary: "Read a pending transfer-in's state",
+        description:
           "A pending transfer-in's state: the domain registered in the account → completed; still ordered → " +
           "neither; not in the account → failed.",
         tags: ["domains"],
         params: domainParams,
         response: {
-          200: z.object({
-            completed: z.boolean(),
-            failed: z.boolean(),
-            reason: z.string().optional(),
-            expiresOn: z.string().optional(),
-          }),
-          ...errors,
+          200: z
+            .object({
+              completed: z.boolean(),
+              failed: z.boolean(),
+              reason: z.string().optional(),
+              expiresOn: z.string().optional(),
+            })
+            .describe("Completed, failed (with the reason) or neither yet"),
+          ...errorResponses(422, 502),
         },
       },
     },
@@ -744,15 +813,19 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/:domain/trade",
     {
       schema: {
-        summary: "The latest trade (cesja or internal transfer) of the domain, if any.",
+        operationId: "getTrade",
+        summary: "Get the latest trade (cesja) of a domain",
+        description: "The latest trade (cesja or internal transfer) of the domain, if any.",
         tags: ["domains"],
         params: domainParams,
         response: {
-          200: z.object({
-            status: z.string(),
-            assignorAccepted: z.boolean().optional(),
-            assigneeAccepted: z.boolean().optional(),
-          }),
+          200: z
+            .object({
+              status: z.string(),
+              assignorAccepted: z.boolean().optional(),
+              assigneeAccepted: z.boolean().optional(),
+            })
+            .describe("The trade's status and who accepted it"),
           ...errors,
         },
       },
@@ -777,7 +850,9 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/domains/suggestions",
     {
       schema: {
-        summary:
+        operationId: "suggestDomains",
+        summary: "Suggest registrable names for a query",
+        description:
           "Names to offer for a query (the billing catalog's suggestion rules), only those that can be registered " +
           "now: `available`, or `createOnly` (.pl: registrable at once, not reservable first).",
         tags: ["domains"],
@@ -787,10 +862,12 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
           limit: z.number().int().min(1).max(100).optional(),
         }),
         response: {
-          200: z.object({
-            results: z.array(z.object({ name: z.string(), status: z.enum(["available", "createOnly"]) })),
-          }),
-          ...errors,
+          200: z
+            .object({
+              results: z.array(z.object({ name: z.string(), status: z.enum(["available", "createOnly"]) })),
+            })
+            .describe("Registrable names, best first"),
+          ...errorResponses(422, 502),
         },
       },
     },

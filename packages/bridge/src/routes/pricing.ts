@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
-import { errorBody } from "./domains.js";
+import { errorResponses } from "../openapi.js";
 
 const LABELS = { register: "Rejestracja", renew: "Odnowienie", transfer: "Transfer" } as const;
 
@@ -27,24 +27,28 @@ export function pricingRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     "/v1/tlds/pricing",
     {
       schema: {
-        summary:
+        operationId: "getTldPricing",
+        summary: "Wholesale prices per TLD and year",
+        description:
           "Wholesale prices per TLD and year from HRD's price list (PLN). `years` are the periods the billing " +
           "catalog allows for the TLD (1–10 when it is not in the catalog).",
         tags: ["pricing"],
         response: {
-          200: z.object({
-            currency: z.literal("PLN"),
-            tlds: z.array(
-              z.object({
-                tld: z.string(),
-                years: z.array(z.number().int()),
-                register: price,
-                renew: price,
-                transfer: price,
-              }),
-            ),
-          }),
-          502: errorBody,
+          200: z
+            .object({
+              currency: z.literal("PLN"),
+              tlds: z.array(
+                z.object({
+                  tld: z.string(),
+                  years: z.array(z.number().int()),
+                  register: price,
+                  renew: price,
+                  transfer: price,
+                }),
+              ),
+            })
+            .describe("Prices of every TLD on HRD's list"),
+          ...errorResponses(422, 502),
         },
       },
     },
