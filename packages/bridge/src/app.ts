@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import type { Db } from "@hrdkit/billing";
+import { BillingConflictError, type Db } from "@hrdkit/billing";
 import { HrdApiError, type HrdClient, HrdError, HrdValidationError } from "@hrdkit/sdk";
 import type { FastifyBaseLogger, RawServerDefault } from "fastify";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -105,8 +105,9 @@ export function toBridgeError(err: unknown): BridgeError {
   if (e?.code === "validation" && Array.isArray(e.issues))
     return new BridgeError(400, "invalid", String(e.message), false, e.issues);
   if (e?.code === "not_found") return new BridgeError(404, "not_found", String(e.message));
-  if (typeof e?.code === "string" && e.constructor?.name === "BillingConflictError") {
-    return new BridgeError(409, e.code, String(e.message));
+  // Every billing conflict, subclasses too (NotOfferedError…): a refusal, never a 500.
+  if (err instanceof BillingConflictError) {
+    return new BridgeError(409, err.code, err.message, false, e.issues);
   }
   // Fastify's own refusals (FST_ERR_*: content type, body size, URL…) and any other 4xx.
   const client = clientError(err);

@@ -121,6 +121,7 @@ export const TAGS = [
   { name: "domains", description: "Domains at HRD: availability, purchases, DNS, contacts, sync." },
   { name: "certificates", description: "SSL certificates at HRD: order, renew, status, PEM." },
   { name: "pricing", description: "HRD's wholesale prices." },
+  { name: "billing", description: "The billing core: customers and their consents, quotes." },
 ];
 
 /**

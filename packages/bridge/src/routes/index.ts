@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { BridgeContext } from "../app.js";
+import { billingRoutes } from "./billing-index.js";
 import { certificateRoutes } from "./certificates.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { domainRoutes } from "./domains.js";
@@ -13,4 +14,5 @@ export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [
   dashboardRoutes,
   certificateRoutes,
   pricingRoutes,
+  billingRoutes,
 ];
