@@ -154,31 +154,12 @@ try {
     `typescript@${rootPkg.devDependencies.typescript}`,
     `@types/node@${rootPkg.devDependencies["@types/node"]}`,
   ];
-  const t0 = Date.now();
-  const install = run(
-    "npm",
-    [
-      "install",
-      "--engine-strict",
-      "--prefer-offline",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      ...tarballs,
-      ...devTools,
-    ],
-    { cwd: work, timeout: 600_000 },
-  );
-  check(
-    install.code === 0,
-    `npm install --engine-strict of the tarballs (${Date.now() - t0} ms)${install.code ? `\n${install.out}` : ""}`,
-  );
-  if (install.code !== 0) {
-    // Without --engine-strict, to go on checking the rest.
-    const again = run(
+  const npmInstall = (...flags) =>
+    run(
       "npm",
       [
         "install",
+        ...flags,
         "--prefer-offline",
         "--no-audit",
         "--no-fund",
@@ -186,11 +167,17 @@ try {
         ...tarballs,
         ...devTools,
       ],
-      {
-        cwd: work,
-        timeout: 600_000,
-      },
+      { cwd: work, timeout: 600_000 },
     );
+  const t0 = Date.now();
+  const install = npmInstall("--engine-strict");
+  check(
+    install.code === 0,
+    `npm install --engine-strict of the tarballs (${Date.now() - t0} ms)${install.code ? `\n${install.out}` : ""}`,
+  );
+  if (install.code !== 0) {
+    // Without --engine-strict, to go on checking the rest.
+    const again = npmInstall();
     if (again.code !== 0) throw new Error(`npm install failed: ${again.out}`);
   }
 

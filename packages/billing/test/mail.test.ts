@@ -1,5 +1,4 @@
 import { createTransport } from "nodemailer";
-import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomer } from "../src/customers/basic.js";
 import type { Db } from "../src/db/db.js";
@@ -17,12 +16,8 @@ import {
 } from "../src/mail/index.js";
 import { renderInvoicePdf, renderProformaPdf } from "../src/render/index.js";
 import { drivers } from "./support/db.js";
+import { pdfText } from "./support/pdf-text.js";
 import { decodeWords, type Smtp, startSmtp } from "./support/smtp.js";
-
-async function pdfText(pdf: Buffer): Promise<string> {
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true });
-  return text.replace(/[\s\u00a0]+/g, " ");
-}
 
 // --- Documents ----------------------------------------------------------------------------------------
 

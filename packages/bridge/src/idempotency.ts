@@ -16,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Db } from "@hrdkit/billing";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { BridgeError } from "./errors.js";
 
 export interface Journaled {
@@ -27,8 +27,24 @@ export interface Journaled {
 }
 
 /** Answers with a journaled result: its status, its body, and whether it was replayed. */
-export function sendJournaled(reply: FastifyReply, result: Journaled): FastifyReply {
+function sendJournaled(reply: FastifyReply, result: Journaled): FastifyReply {
   return reply.status(result.statusCode).send({ ...(result.body as object), replayed: result.replayed });
+}
+
+/**
+ * A purchase route's answer: `run` once per module key and Idempotency-Key (the request's own),
+ * the journaled result sent back. Routes call this, so none can forget the key's scope.
+ */
+export async function replyJournaled(
+  db: Db,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  route: string,
+  body: unknown,
+  run: () => Promise<{ statusCode: number; body: unknown }>,
+): Promise<FastifyReply> {
+  const key = req.headers["idempotency-key"] as string;
+  return sendJournaled(reply, await withIdempotency(db, key, route, body, run, { scope: req.keyId }));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,6 +5,7 @@ import {
   apiDocument,
   apiKeyBytes,
   encodeResponseFrame,
+  FrameReader,
   openRequestFrame,
   type ParsedObject,
   parseApiDocument,
@@ -12,7 +13,7 @@ import {
 } from "@hrdkit/sdk";
 import { type AdminOptions, startAdmin } from "./admin.js";
 import { SandboxClock } from "./clock.js";
-import { BoundedFrameReader, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection-limits.js";
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection-limits.js";
 import { type FaultRule, Faults } from "./faults.js";
 import { handlerFor, MESSAGES, SandboxRefusal } from "./handlers/index.js";
 import { seedPartnerDefaults } from "./handlers/partner.js";
@@ -139,10 +140,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let chain = Promise.resolve();
     let queued = 0;
     // Before login only a login-sized frame is read: a stranger's 15 MB "request" is refused
-    // from its length prefix, before a byte of it is kept.
-    const reader = new BoundedFrameReader(() =>
-      loggedIn ? limits.maxFrameBytes : limits.maxFrameBytesBeforeLogin,
-    );
+    // from its length prefix, before a byte of it is kept. Raised to maxFrameBytes at login or
+    // token resume.
+    const reader = new FrameReader(limits.maxFrameBytesBeforeLogin);
     // A stranger must log in soon; anybody who starts a frame must finish it soon.
     const loginTimer = setTimeout(() => socket.destroy(), limits.loginTimeoutMs);
     let frameTimer: NodeJS.Timeout | undefined;
@@ -249,6 +249,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           (req.type === "partnerApi" || req.type === undefined)
         ) {
           loggedIn = true;
+          reader.maxFrameBytes = limits.maxFrameBytes;
           clearTimeout(loginTimer);
           reply = { status: "ok", token: state.newToken(login) };
         } else {
@@ -260,6 +261,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (entry && clock.nowMs() - entry.lastUsed < tokenTtl) {
           entry.lastUsed = clock.nowMs();
           loggedIn = true;
+          reader.maxFrameBytes = limits.maxFrameBytes;
           clearTimeout(loginTimer);
           reply = { status: "ok" };
         } else {

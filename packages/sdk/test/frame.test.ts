@@ -226,6 +226,14 @@ describe("FrameReader", () => {
     expect(reader.push(encodeResponseFrame(a)).map(String)).toEqual([a.toString()]);
   });
 
+  it("applies a changed maxFrameBytes to the next frame (a server raises it after login)", () => {
+    const reader = new FrameReader(a.length - 1);
+    expect(() => reader.push(encodeResponseFrame(a))).toThrow(FrameTooLargeError);
+    reader.reset();
+    reader.maxFrameBytes = a.length;
+    expect(reader.push(encodeResponseFrame(a)).map(String)).toEqual([a.toString()]);
+  });
+
   it("defaults to a 16 MiB limit that a corrupt length prefix exceeds", () => {
     expect(DEFAULT_MAX_FRAME_BYTES).toBe(16 * 1024 * 1024);
     expect(() => new FrameReader().push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).toThrow(FrameTooLargeError);

@@ -154,7 +154,7 @@ function nameCell(line: DocumentLine): TableCell {
 }
 
 /** A document priced by the gross method (art. 106e ust. 7–8): every line has its unit gross price. */
-export const grossPriced = (lines: readonly DocumentLine[]): boolean =>
+const grossPriced = (lines: readonly DocumentLine[]): boolean =>
   lines.length > 0 && lines.every((l) => l.unitGross !== undefined);
 
 /**

@@ -22,7 +22,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
-import { sendJournaled, withIdempotency } from "../idempotency.js";
+import { replyJournaled } from "../idempotency.js";
 import { decodeCursor, encodeCursor, errorBody, idempotencyHeaders, idParams } from "./billing-schemas.js";
 
 const TAGS = ["billing"];
@@ -236,15 +236,10 @@ export function billingCustomerRoutes(app: FastifyInstance, ctx: BridgeContext):
       },
     },
     async (req, reply) => {
-      const result = await withIdempotency(
-        ctx.db,
-        req.headers["idempotency-key"] as string,
-        "billing.customer.create",
-        req.body,
-        async () => ({ statusCode: 201, body: customerJson(await createCustomer(ctx.db, req.body)) }),
-        { scope: req.keyId },
-      );
-      return sendJournaled(reply, result) as never;
+      return replyJournaled(ctx.db, req, reply, "billing.customer.create", req.body, async () => ({
+        statusCode: 201,
+        body: customerJson(await createCustomer(ctx.db, req.body)),
+      })) as never;
     },
   );
 
@@ -375,9 +370,10 @@ export function billingCustomerRoutes(app: FastifyInstance, ctx: BridgeContext):
       },
     },
     async (req, reply) => {
-      const result = await withIdempotency(
+      return replyJournaled(
         ctx.db,
-        req.headers["idempotency-key"] as string,
+        req,
+        reply,
         "billing.customer.consent",
         { id: req.params.id, ...req.body },
         async () => {
@@ -393,9 +389,7 @@ export function billingCustomerRoutes(app: FastifyInstance, ctx: BridgeContext):
           });
           return { statusCode: 201, body: consentJson(record) };
         },
-        { scope: req.keyId },
-      );
-      return sendJournaled(reply, result) as never;
+      ) as never;
     },
   );
 

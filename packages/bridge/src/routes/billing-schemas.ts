@@ -6,9 +6,8 @@
 import { type Money, toDecimal } from "@hrdkit/billing";
 import { z } from "zod";
 import { BridgeError } from "../errors.js";
-import { errorBody } from "./domains.js";
 
-export { errorBody };
+export { errorBody } from "../openapi.js";
 
 /** Money on the wire: a decimal string exact to the grosz ("39.99"), never a float. */
 export const moneyOut = z

@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
-import { sendJournaled, withIdempotency } from "../idempotency.js";
+import { replyJournaled } from "../idempotency.js";
 import { errorResponses } from "../openapi.js";
 
 const orderResult = z.object({ certId: z.number(), status: z.string(), replayed: z.boolean() }).meta({
@@ -97,28 +97,19 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
       },
     },
     async (req, reply) => {
-      const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(
-        ctx.db,
-        key,
-        "cert.order",
-        req.body,
-        async () => {
-          const b = req.body;
-          const o = await ctx.hrd.orderCertificateOnce({
-            product: b.product,
-            csr: b.csr,
-            approverEmail: b.approverEmail,
-            adminContact: { ...b.adminContact, role: b.adminContact.role as never },
-            userId: b.hrdUserId,
-            period: b.period,
-          });
-          const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
-          return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
-        },
-        { scope: req.keyId },
-      );
-      return sendJournaled(reply, result) as never;
+      return replyJournaled(ctx.db, req, reply, "cert.order", req.body, async () => {
+        const b = req.body;
+        const o = await ctx.hrd.orderCertificateOnce({
+          product: b.product,
+          csr: b.csr,
+          approverEmail: b.approverEmail,
+          adminContact: { ...b.adminContact, role: b.adminContact.role as never },
+          userId: b.hrdUserId,
+          period: b.period,
+        });
+        const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
+        return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
+      }) as never;
     },
   );
 
@@ -140,10 +131,10 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
       },
     },
     async (req, reply) => {
-      const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(
+      return replyJournaled(
         ctx.db,
-        key,
+        req,
+        reply,
         "cert.renew",
         { id: req.params.id, ...req.body },
         async () => {
@@ -157,9 +148,7 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
           const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
           return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
         },
-        { scope: req.keyId },
-      );
-      return sendJournaled(reply, result) as never;
+      ) as never;
     },
   );
 

@@ -12,14 +12,11 @@ import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { type AvailabilityResult, availabilityCacheFor, availabilityKey } from "../availability-cache.js";
 import { BridgeError } from "../errors.js";
-import { sendJournaled, withIdempotency } from "../idempotency.js";
+import { replyJournaled } from "../idempotency.js";
 import { errorResponses } from "../openapi.js";
 import { registrantChoice, registrantInput, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
 
 const domain = z.string().min(3).max(255).describe("Domain name, Unicode or punycode (e.g. żółw.pl)");
-
-// The one error body, re-exported where route files have always found it.
-export { errorBody } from "../openapi.js";
 
 /** Errors of routes that read a domain from HRD (the bridge's own 400/401/413/500 are added in app.ts). */
 const errors = errorResponses(404, 422, 502);
@@ -290,49 +287,40 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
       },
     },
     async (req, reply) => {
-      const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(
-        ctx.db,
-        key,
-        "domain.register",
-        req.body,
-        async () => {
-          const b = req.body;
-          const user = await resolveRegistrant(ctx, req.keyId, b);
-          const r0 = await ctx.hrd.ensureDomainRegistered({
-            name: b.domain,
-            user,
-            period: b.period,
-            ns: b.nameservers,
-            privacy: b.privacy,
-          });
-          if (r0.actionId !== undefined)
-            await ctx.hrd
-              .waitForAction(r0.actionId, { intervalMs: 200, timeoutMs: 30_000 })
-              .catch(() => undefined);
-          const info = await ctx.hrd.domain.info({ name: b.domain }).catch(() => r0.domain);
-          if (!info)
-            throw new BridgeError(
-              502,
-              "unknown_state",
-              "registered, but the domain could not be read back",
-              true,
-            );
-          return {
-            statusCode: 200,
-            body: {
-              domain: info.name,
-              outcome: r0.outcome,
-              status: info.status,
-              expiresOn: day(info.exDate),
-              actionId: r0.actionId,
-              hrdUserId: user,
-            },
-          };
-        },
-        { scope: req.keyId },
-      );
-      return sendJournaled(reply, result) as never;
+      return replyJournaled(ctx.db, req, reply, "domain.register", req.body, async () => {
+        const b = req.body;
+        const user = await resolveRegistrant(ctx, req.keyId, b);
+        const r0 = await ctx.hrd.ensureDomainRegistered({
+          name: b.domain,
+          user,
+          period: b.period,
+          ns: b.nameservers,
+          privacy: b.privacy,
+        });
+        if (r0.actionId !== undefined)
+          await ctx.hrd
+            .waitForAction(r0.actionId, { intervalMs: 200, timeoutMs: 30_000 })
+            .catch(() => undefined);
+        const info = await ctx.hrd.domain.info({ name: b.domain }).catch(() => r0.domain);
+        if (!info)
+          throw new BridgeError(
+            502,
+            "unknown_state",
+            "registered, but the domain could not be read back",
+            true,
+          );
+        return {
+          statusCode: 200,
+          body: {
+            domain: info.name,
+            outcome: r0.outcome,
+            status: info.status,
+            expiresOn: day(info.exDate),
+            actionId: r0.actionId,
+            hrdUserId: user,
+          },
+        };
+      }) as never;
     },
   );
 
@@ -364,35 +352,26 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
       },
     },
     async (req, reply) => {
-      const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(
-        ctx.db,
-        key,
-        "domain.transfer",
-        req.body,
-        async () => {
-          const b = req.body;
-          const user = await resolveRegistrant(ctx, req.keyId, b);
-          const t = await ctx.hrd.ensureDomainTransferred({
-            name: b.domain,
-            user,
-            authInfo: b.authInfo,
-            period: b.period,
-          });
-          const info = t.domain ?? (await findDomain(ctx.hrd, b.domain).catch(() => undefined));
-          return {
-            statusCode: 200,
-            body: {
-              domain: info?.name ?? b.domain,
-              outcome: t.outcome,
-              status: info?.status,
-              hrdUserId: user,
-            },
-          };
-        },
-        { scope: req.keyId },
-      );
-      return sendJournaled(reply, result) as never;
+      return replyJournaled(ctx.db, req, reply, "domain.transfer", req.body, async () => {
+        const b = req.body;
+        const user = await resolveRegistrant(ctx, req.keyId, b);
+        const t = await ctx.hrd.ensureDomainTransferred({
+          name: b.domain,
+          user,
+          authInfo: b.authInfo,
+          period: b.period,
+        });
+        const info = t.domain ?? (await findDomain(ctx.hrd, b.domain).catch(() => undefined));
+        return {
+          statusCode: 200,
+          body: {
+            domain: info?.name ?? b.domain,
+            outcome: t.outcome,
+            status: info?.status,
+            hrdUserId: user,
+          },
+        };
+      }) as never;
     },
   );
 
@@ -423,37 +402,28 @@ export function domainRoutes(app: FastifyInstance, ctx: BridgeContext): void {
       },
     },
     async (req, reply) => {
-      const key = req.headers["idempotency-key"] as string;
-      const result = await withIdempotency(
-        ctx.db,
-        key,
-        "domain.renew",
-        req.body,
-        async () => {
-          const b = req.body;
-          const info = await infoOf(ctx, b.domain);
-          const current = day(info.exDate);
-          if (!current)
-            throw new BridgeError(
-              422,
-              "hrd_refused",
-              `${info.name} has no expiry date at HRD (status ${info.status})`,
-            );
-          const rr = await ctx.hrd.ensureDomainRenewed({
-            name: b.domain,
-            currentExpirationDate: current,
-            period: b.period,
-          });
-          await settle(ctx, rr, 30_000);
-          const after = (await findDomain(ctx.hrd, b.domain).catch(() => undefined)) ?? rr.domain;
-          return {
-            statusCode: 200,
-            body: { domain: info.name, outcome: rr.outcome, expiresOn: day(after?.exDate) },
-          };
-        },
-        { scope: req.keyId },
-      );
-      return sendJournaled(reply, result) as never;
+      return replyJournaled(ctx.db, req, reply, "domain.renew", req.body, async () => {
+        const b = req.body;
+        const info = await infoOf(ctx, b.domain);
+        const current = day(info.exDate);
+        if (!current)
+          throw new BridgeError(
+            422,
+            "hrd_refused",
+            `${info.name} has no expiry date at HRD (status ${info.status})`,
+          );
+        const rr = await ctx.hrd.ensureDomainRenewed({
+          name: b.domain,
+          currentExpirationDate: current,
+          period: b.period,
+        });
+        await settle(ctx, rr, 30_000);
+        const after = (await findDomain(ctx.hrd, b.domain).catch(() => undefined)) ?? rr.domain;
+        return {
+          statusCode: 200,
+          body: { domain: info.name, outcome: rr.outcome, expiresOn: day(after?.exDate) },
+        };
+      }) as never;
     },
   );
 

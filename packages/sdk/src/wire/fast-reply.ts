@@ -20,7 +20,7 @@ export function skipSpace(xml: string, i: number): number {
 }
 
 /** Index past `tag` (white space before it allowed), or -1; -1 in gives -1 out. */
-export function pastTag(xml: string, i: number, tag: string): number {
+function pastTag(xml: string, i: number, tag: string): number {
   if (i < 0) return -1;
   const at = skipSpace(xml, i);
   return xml.startsWith(tag, at) ? at + tag.length : -1;

@@ -76,7 +76,11 @@ export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
+  /**
+   * The cap checked against each frame's length prefix. Writable: a server may raise it for a
+   * peer once it has logged in (the sandbox reads only login-sized frames from a stranger).
+   */
+  constructor(public maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
 
   /** Bytes received but not yet returned as a whole frame. */
   get pendingBytes(): number {
