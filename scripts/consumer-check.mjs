@@ -8,12 +8,16 @@
 //  - type-checks code that uses the packages, and the SDK README's samples, with `tsc --noEmit`
 //    under `module: node16` and under `moduleResolution: bundler`, both with `skipLibCheck: false`;
 //  - installs with `--engine-strict`, so no package of the tree may need a newer Node than ours.
+// @hrdkit/client is also installed alone into a project of its own: its dependency tree must hold
+// no server-side package (fastify, PGlite, pg); it is imported (ESM) and required (CJS) there for
+// real signed calls to the bridge started from the installed @hrdkit/bridge, and type-checked with
+// its README's samples.
 // The tarballs themselves must hold a LICENSE and a README, no test files, and say where the
 // project lives. Tests inside the repository run on the TypeScript sources and see none of this.
 //
 // Usage: node scripts/consumer-check.mjs [--keep]   (--keep leaves the temporary project in place)
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -49,9 +53,13 @@ function run(cmd, args, options = {}) {
   }
 }
 
-/** Starts a long-running command and resolves with its first stdout line matching `ready`. */
+/**
+ * Starts a long-running command and resolves with its first stdout line matching `ready`;
+ * `lines` holds every stdout line so far.
+ */
 function startUntil(cmd, args, options, ready, timeoutMs = 60_000) {
   const child = spawn(cmd, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const lines = [];
   let err = "";
   child.stderr.on("data", (d) => {
     err += d;
@@ -66,6 +74,7 @@ function startUntil(cmd, args, options, ready, timeoutMs = 60_000) {
       reject(new Error(`exited with ${code}: ${err}`));
     });
     createInterface({ input: child.stdout }).on("line", (l) => {
+      lines.push(l);
       if (ready.test(l)) {
         clearTimeout(timer);
         resolve(l);
@@ -81,7 +90,31 @@ function startUntil(cmd, args, options, ready, timeoutMs = 60_000) {
     } catch {}
     await exited;
   };
-  return { line, stop };
+  return { line, lines, stop };
+}
+
+/**
+ * A README's samples, each in a module of its own in `dir`, with the names they take from the text
+ * around them declared by `prelude` ([name, declaration]; a sample that declares a name itself
+ * keeps its own). Returns the file names.
+ */
+function writeSamples(readme, prelude, dir) {
+  const text = readFileSync(join(root, readme), "utf8");
+  const files = [];
+  let n = 0;
+  for (const m of text.matchAll(/^```(?:js|ts)\n([\s\S]*?)^```/gm)) {
+    const code = m[1];
+    const line = text.slice(0, m.index).split("\n").length + 1;
+    const declares = (name) =>
+      new RegExp(
+        `import\\s[^;]*\\b${name}\\b[^;]*from|(const|let)\\s+(${name}\\b|\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=)`,
+      ).test(code);
+    const head = prelude.filter(([name]) => !declares(name)).map(([, decl]) => decl);
+    const file = `sample-${readme.split("/")[1]}-${++n}.mts`;
+    writeFileSync(join(dir, file), `${head.join("\n")}\n// ${readme}:${line}\n${code}\nexport {};\n`);
+    files.push(file);
+  }
+  return files;
 }
 
 const workspaces = rootPkg.workspaces.map((w) => ({
@@ -119,6 +152,7 @@ const work = mkdtempSync(join(tmpdir(), "hrdkit-consumer-"));
 try {
   // 2. The tarballs.
   const tarballs = [];
+  const tarballOf = {};
   for (const { dir, pkg } of workspaces) {
     const r = run("npm", ["pack", "--json", "--pack-destination", work], { cwd: dir });
     if (r.code !== 0) {
@@ -127,6 +161,7 @@ try {
     }
     const [packed] = JSON.parse(r.out.slice(r.out.indexOf("[")));
     tarballs.push(join(work, packed.filename));
+    tarballOf[pkg.name] = join(work, packed.filename);
     const files = packed.files.map((f) => f.path);
     check(files.includes("LICENSE"), `${pkg.name}: the tarball holds LICENSE`);
     check(files.includes("README.md"), `${pkg.name}: the tarball holds README.md`);
@@ -179,6 +214,91 @@ try {
     // Without --engine-strict, to go on checking the rest.
     const again = npmInstall();
     if (again.code !== 0) throw new Error(`npm install failed: ${again.out}`);
+  }
+
+  // 3b. @hrdkit/client alone, as a consumer of the bridge's HTTP API installs it: nothing of the
+  // server (fastify, PGlite, pg) may come with it.
+  const clientDir = join(work, "client-only");
+  mkdirSync(clientDir);
+  writeFileSync(
+    join(clientDir, "package.json"),
+    JSON.stringify({ name: "hrdkit-client-check", private: true }),
+  );
+  let clientInstalled = false;
+  if (!tarballOf["@hrdkit/client"]) {
+    fail("@hrdkit/client: no tarball");
+  } else {
+    const r = run(
+      "npm",
+      [
+        "install",
+        "--engine-strict",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        tarballOf["@hrdkit/client"],
+        ...devTools,
+      ],
+      { cwd: clientDir, timeout: 600_000 },
+    );
+    clientInstalled = r.code === 0;
+    check(clientInstalled, `@hrdkit/client alone: npm install --engine-strict${r.code ? `\n${r.out}` : ""}`);
+  }
+  if (clientInstalled) {
+    // Not `npm ls @hrdkit/client`: naming a package prunes its subtree from the JSON.
+    const ls = run("npm", ["ls", "--all", "--json"], { cwd: clientDir });
+    const names = new Set();
+    const walk = (deps) => {
+      for (const [name, node] of Object.entries(deps ?? {})) {
+        names.add(name);
+        walk(node.dependencies);
+      }
+    };
+    try {
+      walk(JSON.parse(ls.out).dependencies?.["@hrdkit/client"]?.dependencies);
+    } catch {
+      fail(`@hrdkit/client alone: npm ls --all --json\n${ls.out}`);
+    }
+    const server = ["fastify", "@electric-sql/pglite", "pg"].filter(
+      (name) => names.has(name) || existsSync(join(clientDir, "node_modules", name)),
+    );
+    check(
+      names.has("axios") && server.length === 0,
+      `@hrdkit/client's installed tree (${names.size} packages) holds axios and none of fastify, @electric-sql/pglite, pg${server.length ? ` (found: ${server.join(", ")})` : ""}`,
+    );
+    writeFileSync(
+      join(clientDir, "esm.mjs"),
+      `import { createClient, HrdkitApiError } from "@hrdkit/client";
+const client = createClient({ baseURL: process.env.BRIDGE_URL, key: process.env.HRDKIT_KEY, retry: false });
+const created = await client.post("/v1/billing/customers", { body: { name: "Jan Kowalski (ESM)" } });
+const got = await client.get("/v1/billing/customers/{id}", { params: { path: { id: created.data.id } } });
+let refused = "not refused";
+try {
+  await client.post("/v1/billing/customers", { body: { name: "Jan Kowalski", email: "jan(at)example.com" } });
+} catch (e) {
+  refused = e instanceof HrdkitApiError ? \`\${e.status} \${e.errors.map((i) => i.path).join(",")}\` : String(e);
+}
+console.log(JSON.stringify({ name: got.data.name, key: Boolean(created.idempotencyKey), refused }));
+`,
+    );
+    writeFileSync(
+      join(clientDir, "cjs.cjs"),
+      `const { createClient, HrdkitApiError } = require("@hrdkit/client");
+(async () => {
+  const client = createClient({ baseURL: process.env.BRIDGE_URL, key: process.env.HRDKIT_KEY, retry: false });
+  const created = await client.post("/v1/billing/customers", { body: { name: "Jan Kowalski (CJS)" } });
+  const got = await client.get("/v1/billing/customers/{id}", { params: { path: { id: created.data.id } } });
+  let refused = "not refused";
+  try {
+    await client.post("/v1/billing/customers", { body: { name: "Jan Kowalski", email: "jan(at)example.com" } });
+  } catch (e) {
+    refused = e instanceof HrdkitApiError ? \`\${e.status} \${e.errors.map((i) => i.path).join(",")}\` : String(e);
+  }
+  console.log(JSON.stringify({ name: got.data.name, key: Boolean(created.idempotencyKey), refused }));
+})().catch((e) => { console.error(e.message); process.exitCode = 1; });
+`,
+    );
   }
 
   // 4. Real calls: ESM and CJS, against a sandbox started from the installed package.
@@ -291,6 +411,31 @@ const billing = require("@hrdkit/billing");
     try {
       await bridge.line;
       ok("npx --no-install hrdkit-bridge starts (embedded sandbox, PGlite)");
+      // @hrdkit/client, installed alone, against that bridge with the key made above.
+      const url = bridge.lines.map((l) => /listening on (\S+)/.exec(l)?.[1]).find(Boolean);
+      if (clientInstalled && url && key) {
+        for (const [file, kind] of [
+          ["esm.mjs", "ESM import"],
+          ["cjs.cjs", "CJS require"],
+        ]) {
+          const r = run(process.execPath, [file], {
+            cwd: clientDir,
+            env: { ...process.env, BRIDGE_URL: url, HRDKIT_KEY: key[0] },
+            timeout: 60_000,
+          });
+          // The 400 names the bad e-mail (and whatever else billing asks of a customer with one).
+          const want = new RegExp(
+            `^\\{"name":"Jan Kowalski \\(${kind.slice(0, 3)}\\)","key":true,"refused":"400 [^"]*\\bemail\\b`,
+            "m",
+          );
+          check(
+            r.code === 0 && want.test(r.out),
+            `@hrdkit/client ${kind}: signed create, get and a typed 400 against the bridge${want.test(r.out) ? "" : `\n${r.out}`}`,
+          );
+        }
+      } else {
+        fail(`@hrdkit/client calls: no bridge URL, key or client install (${url})`);
+      }
     } catch (e) {
       fail(`npx --no-install hrdkit-bridge: ${e.message}`);
     } finally {
@@ -340,7 +485,6 @@ export = main;
   );
   // The README samples, each in a module of its own, with the names they take from the text
   // around them declared (a sample that declares a name itself keeps its own).
-  const sampleFiles = [];
   const prelude = [
     ["HrdClient", 'import { HrdClient } from "@hrdkit/sdk";'],
     ["HrdValidationError", 'import { HrdValidationError } from "@hrdkit/sdk";'],
@@ -353,26 +497,11 @@ export = main;
     ["order", 'declare const order: InputOf<"domain/create">;'],
     ["names", "declare const names: string[];"],
   ];
-  for (const readme of [
+  const sampleFiles = [
     "packages/sdk/README.md",
     "packages/sandbox/README.md",
     "packages/billing/README.md",
-  ]) {
-    const text = readFileSync(join(root, readme), "utf8");
-    let n = 0;
-    for (const m of text.matchAll(/^```(?:js|ts)\n([\s\S]*?)^```/gm)) {
-      const code = m[1];
-      const line = text.slice(0, m.index).split("\n").length + 1;
-      const declares = (name) =>
-        new RegExp(
-          `import\\s[^;]*\\b${name}\\b[^;]*from|(const|let)\\s+(${name}\\b|\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=)`,
-        ).test(code);
-      const head = prelude.filter(([name]) => !declares(name)).map(([, decl]) => decl);
-      const file = `sample-${readme.split("/")[1]}-${++n}.mts`;
-      writeFileSync(join(work, file), `${head.join("\n")}\n// ${readme}:${line}\n${code}\nexport {};\n`);
-      sampleFiles.push(file);
-    }
-  }
+  ].flatMap((readme) => writeSamples(readme, prelude, work));
   const common = {
     strict: true,
     skipLibCheck: false,
@@ -401,6 +530,71 @@ export = main;
         ? "tsc --noEmit, module node16 (ESM, CJS and the README samples)"
         : "tsc --noEmit, moduleResolution bundler";
     check(r.code === 0, `${what}, skipLibCheck false${r.code ? `\n${r.out}` : ""}`);
+  }
+
+  // 7. @hrdkit/client's types, as its own consumer sees them (installed alone), with its README samples.
+  if (clientInstalled) {
+    writeFileSync(
+      join(clientDir, "types-esm.mts"),
+      `import { createClient, HrdkitApiError, type HrdkitClient, type Schemas } from "@hrdkit/client";
+const client: HrdkitClient = createClient({ baseURL: "http://127.0.0.1:8080", key: "hk_0.x" });
+const body: Schemas["CreateCustomerInput"] = { name: "Jan Kowalski" };
+const created = await client.post("/v1/billing/customers", { body });
+const id: number = created.data.id;
+const got = await client.get("/v1/billing/customers/{id}", { params: { path: { id } } });
+const name: string = got.data.name;
+// @ts-expect-error the path parameter is required
+await client.get("/v1/billing/customers/{id}");
+// @ts-expect-error no such route
+await client.get("/v1/no-such-route");
+const e: unknown = null;
+const fields = e instanceof HrdkitApiError ? e.errors.map((i) => i.path) : [];
+export { name, fields };
+`,
+    );
+    writeFileSync(
+      join(clientDir, "types-cjs.cts"),
+      `import { createClient, HrdkitNetworkError } from "@hrdkit/client";
+async function main(): Promise<string> {
+  const client = createClient({ baseURL: "http://127.0.0.1:8080", key: "hk_0.x" });
+  try {
+    return (await client.get("/v1/billing/customers", { params: { query: { limit: 5 } } })).data.items[0]?.name ?? "";
+  } catch (e) {
+    return e instanceof HrdkitNetworkError ? e.code : "";
+  }
+}
+export = main;
+`,
+    );
+    const clientSamples = writeSamples(
+      "packages/client/README.md",
+      [
+        ["createClient", 'import { createClient } from "@hrdkit/client";'],
+        ["HrdkitApiError", 'import { HrdkitApiError } from "@hrdkit/client";'],
+        ["HrdkitClient", 'import type { HrdkitClient } from "@hrdkit/client";'],
+        ["bridge", "declare const bridge: HrdkitClient;"],
+      ],
+      clientDir,
+    );
+    const clientConfigs = {
+      node16: {
+        compilerOptions: { ...common, module: "node16", moduleResolution: "node16" },
+        files: ["types-esm.mts", "types-cjs.cts", ...clientSamples],
+      },
+      bundler: {
+        compilerOptions: { ...common, module: "esnext", moduleResolution: "bundler" },
+        files: ["types-esm.mts"],
+      },
+    };
+    const clientTsc = join(clientDir, "node_modules", "typescript", "bin", "tsc");
+    for (const [name, config] of Object.entries(clientConfigs)) {
+      writeFileSync(join(clientDir, `tsconfig.${name}.json`), JSON.stringify(config, null, 2));
+      const r = run(process.execPath, [clientTsc, "-p", `tsconfig.${name}.json`], { cwd: clientDir });
+      check(
+        r.code === 0,
+        `@hrdkit/client: tsc --noEmit, ${name === "node16" ? "module node16 (ESM, CJS and the README samples)" : "moduleResolution bundler"}, skipLibCheck false${r.code ? `\n${r.out}` : ""}`,
+      );
+    }
   }
 } finally {
   if (keep) console.log(`consumer check: project kept in ${work}`);

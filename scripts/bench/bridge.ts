@@ -1,15 +1,35 @@
 // The bridge over real HTTP: requests per second and latency (p50, p99) of signed calls, 16 at a
 // time over keep-alive connections (Node's fetch), against the bridge's embedded sandbox and
-// PGlite: POST /v1/domains/availability for one name asked at HRD every time (Cache-Control:
-// no-cache) and answered from the availability cache, and POST /v1/domains/{domain}/sync.
-// Baseline, measured in the same run and process: an unsigned empty GET on a bare Fastify
-// instance. Run: `NODE_OPTIONS=--conditions=@hrdkit/source npx tsx scripts/bench/bridge.ts`
+// PGlite.
+//
+// Domains: POST /v1/domains/availability for one name asked at HRD every time (Cache-Control:
+// no-cache) and answered from the availability cache, and POST /v1/domains/{domain}/sync. Their
+// baseline: an unsigned empty GET on a bare Fastify instance.
+//
+// Billing (issue 11), with 2 000 customers imported (billing's importCustomers) and the default
+// catalog seeded with prices and a promotion: GET /v1/billing/customers (a page of 50), GET
+// /v1/billing/customers?q=anna (a search, a full page of 50), GET /v1/billing/services (a page of 50
+// of the catalog's services) and POST /v1/billing/quotes (a 3-line order, one promotion applying).
+// Baseline of each: a bare Fastify route on the same port, unsigned, that answers the very JSON
+// the bridge answered for that call (captured once, serialized by Fastify on every request; the
+// quote's route also parses the same JSON body) — the HTTP and JSON work any server does, without
+// the signature check (HMAC + a nonce written to the database), the database reads and the
+// bridge's schema validation of the answer. Each billing scenario runs interleaved with its
+// baseline (rounds of bare, bridge, bare, bridge …) so that load from other processes falls on
+// both alike; "% of bare" is bridge rps ÷ bare rps. Issue 11's target: >= 50 % for reads.
+//
+// Run: `NODE_OPTIONS=--conditions=@hrdkit/source npx tsx scripts/bench/bridge.ts`
 // (the condition runs the packages' sources; without it, their built dist).
 import { createHash, randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify from "fastify";
+import { seedDefaultCatalog } from "../../packages/billing/src/catalog/index.js";
+import { importCustomers } from "../../packages/billing/src/customers/index.js";
+import { createPriceGroup, setPrice } from "../../packages/billing/src/prices/index.js";
+import { createPromotion } from "../../packages/billing/src/promotions/index.js";
 import { createKey, signature, startBridge } from "../../packages/bridge/src/index.js";
+import { syntheticCustomers } from "./billing-customers.js";
 
 export interface BridgeBenchOptions {
   /** Requests in flight at once (default 16). */
@@ -18,6 +38,10 @@ export interface BridgeBenchOptions {
   requests?: number;
   /** Untimed requests first (default 400). */
   warmup?: number;
+  /** Customers imported for the billing reads (default 2 000). */
+  customers?: number;
+  /** Rounds a billing scenario and its baseline alternate in (default 4). */
+  rounds?: number;
 }
 
 export interface BridgeBenchRow {
@@ -26,14 +50,25 @@ export interface BridgeBenchRow {
   rps: number;
   "p50 ms": number;
   "p99 ms": number;
-  /** rps of the baseline ÷ rps of this scenario: how many times slower. */
-  "× baseline": number;
+  /**
+   * CPU time of the whole process (client, bridge, PGlite, bare server) per request: steadier than
+   * rps when other processes load the machine.
+   */
+  "CPU ms/req": number;
+  /** Bytes of the answer. */
+  bytes: number;
+  /** rps of the bare-Fastify baseline measured with it. */
+  "bare rps": number;
+  /** rps ÷ bare rps, in per cent. */
+  "% of bare": number;
 }
 
 interface Scenario {
   name: string;
   send: () => Promise<void>;
 }
+
+type Method = "GET" | "POST";
 
 /** Signs like BridgeClient: HMAC-SHA256 of `ts \n nonce \n METHOD path \n body`, keyed by the hex SHA-256 of the secret. */
 function signer(url: string, key: string) {
@@ -42,11 +77,11 @@ function signer(url: string, key: string) {
   const keyId = `hk_${m[1]}`;
   const signingKey = createHash("sha256").update(m[2]!, "utf8").digest("hex");
   return async (
-    method: "GET" | "POST",
+    method: Method,
     path: string,
     body: unknown,
     extra: Record<string, string> = {},
-  ): Promise<void> => {
+  ): Promise<string> => {
     const text = body === undefined ? "" : JSON.stringify(body);
     const ts = String(Date.now());
     const nonce = randomBytes(16).toString("base64url");
@@ -64,51 +99,140 @@ function signer(url: string, key: string) {
     });
     const answer = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${answer}`);
+    return answer;
   };
 }
 
-async function measure(
-  s: Scenario,
-  concurrency: number,
-  requests: number,
-  warmup: number,
-): Promise<Omit<BridgeBenchRow, "× baseline">> {
-  const run = async (count: number, latencies?: number[]) => {
-    let next = 0;
-    const worker = async () => {
-      while (next < count) {
-        next++;
-        const t0 = performance.now();
-        await s.send();
-        latencies?.push(performance.now() - t0);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  };
-  await run(warmup);
+/** An unsigned call to the bare Fastify instance. */
+async function bareCall(url: string, method: Method, body?: unknown): Promise<string> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const res = await fetch(url, {
+    method,
+    headers: text ? { "content-type": "application/json" } : {},
+    body: text,
+  });
+  const answer = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status}`);
+  return answer;
+}
+
+interface Timing {
+  requests: number;
+  seconds: number;
+  cpuMs: number;
+  latencies: number[];
+}
+
+async function timeRun(s: Scenario, concurrency: number, count: number): Promise<Timing> {
   const latencies: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const t0 = performance.now();
+      await s.send();
+      latencies.push(performance.now() - t0);
+    }
+  };
   const t0 = performance.now();
-  await run(requests, latencies);
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
+  const cpu0 = process.cpuUsage();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    requests: latencies.length,
+    seconds: (performance.now() - t0) / 1000,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    latencies,
+  };
+}
+
+function summary(name: string, runs: Timing[]) {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((t, r) => t + r.seconds, 0);
+  const cpuMs = runs.reduce((t, r) => t + r.cpuMs, 0);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
   const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
   return {
-    scenario: s.name,
+    scenario: name,
     requests: latencies.length,
     rps: Math.round(latencies.length / seconds),
     "p50 ms": round(pct(0.5)),
     "p99 ms": round(pct(0.99)),
+    "CPU ms/req": round(cpuMs / latencies.length),
+  };
+}
+
+/**
+ * A scenario against its baseline, alternating in `rounds` so that whatever else loads the
+ * machine weighs on both alike; both warmed up first.
+ */
+async function paired(
+  bridgeSide: Scenario,
+  bareSide: Scenario,
+  bytes: number,
+  o: { concurrency: number; requests: number; warmup: number; rounds: number },
+): Promise<BridgeBenchRow[]> {
+  await timeRun(bareSide, o.concurrency, o.warmup);
+  await timeRun(bridgeSide, o.concurrency, o.warmup);
+  const bare: Timing[] = [];
+  const bridge: Timing[] = [];
+  const per = Math.ceil(o.requests / o.rounds);
+  for (let i = 0; i < o.rounds; i++) {
+    bare.push(await timeRun(bareSide, o.concurrency, per));
+    bridge.push(await timeRun(bridgeSide, o.concurrency, per));
+  }
+  const b = summary(bareSide.name, bare);
+  const r = summary(bridgeSide.name, bridge);
+  return [
+    { ...b, bytes, "bare rps": b.rps, "% of bare": 100 },
+    { ...r, bytes, "bare rps": b.rps, "% of bare": Math.round((r.rps / b.rps) * 1000) / 10 },
+  ];
+}
+
+/** Prices, a promotion and a customer for the quote scenario; returns the order to quote. */
+async function seedBilling(db: Parameters<typeof importCustomers>[0], customers: number) {
+  const imported = await importCustomers(db, syntheticCustomers(customers));
+  await seedDefaultCatalog(db);
+  const group = await createPriceGroup(db, { name: "Detal", isDefault: true });
+  const prices: [string, string][] = [
+    ["domain.pl.register", "39.99"],
+    ["domain.com.pl.register", "29.90"],
+    ["ssl.positive-ssl.create", "59.00"],
+  ];
+  for (const [serviceCode, net] of prices)
+    await setPrice(db, { groupId: group.id, serviceCode, period: 1, net });
+  await createPromotion(db, {
+    name: ".pl -10%",
+    conditions: { tlds: ["pl"], operations: ["register"] },
+    effect: { type: "percent", basisPoints: 1000 },
+  });
+  return {
+    customerId: imported.ids[0]!,
+    items: [
+      { serviceCode: "domain.pl.register", name: "kwiaciarnia-kraków.pl", period: 1 },
+      { serviceCode: "domain.com.pl.register", name: "kwiaciarnia-kraków.com.pl", period: 1 },
+      { serviceCode: "ssl.positive-ssl.create", name: "kwiaciarnia-kraków.pl", period: 1 },
+    ],
   };
 }
 
 export async function benchBridge(options: BridgeBenchOptions = {}): Promise<BridgeBenchRow[]> {
-  const concurrency = options.concurrency ?? 16;
-  const requests = options.requests ?? 4_000;
-  const warmup = options.warmup ?? 400;
+  const o = {
+    concurrency: options.concurrency ?? 16,
+    requests: options.requests ?? 4_000,
+    warmup: options.warmup ?? 400,
+    rounds: options.rounds ?? 4,
+  };
 
+  // The baselines: an empty answer, and each billing answer as the bridge gave it.
+  const pages = new Map<string, unknown>();
   const bare = Fastify({ logger: false });
   bare.get("/", async () => ({}));
+  bare.get("/page/:name", async (req) => pages.get((req.params as { name: string }).name));
+  bare.post("/page/:name", async (req) => {
+    if (typeof req.body !== "object") throw new Error("no body");
+    return pages.get((req.params as { name: string }).name);
+  });
   const bareUrl = (await bare.listen({ host: "127.0.0.1", port: 0 })).replace("[::1]", "127.0.0.1");
 
   const bridge = await startBridge({
@@ -131,16 +255,15 @@ export async function benchBridge(options: BridgeBenchOptions = {}): Promise<Bri
       country: "PL",
     });
     await hrd.ensureDomainRegistered({ name: "bench-sync.pl", user, ns: ["ns1.hrd.pl", "ns2.hrd.pl"] });
+    const order = await seedBilling(bridge.db, options.customers ?? 2_000);
 
-    const scenarios: Scenario[] = [
-      {
-        name: "baseline: bare Fastify GET / (unsigned)",
-        send: async () => {
-          const res = await fetch(`${bareUrl}/`);
-          await res.text();
-          if (!res.ok) throw new Error(`GET /: ${res.status}`);
-        },
-      },
+    const rows: BridgeBenchRow[] = [];
+    // Domains, against the empty GET (measured first, one after the other as before).
+    const emptyBaseline: Scenario = {
+      name: "baseline: bare Fastify GET / (unsigned, {})",
+      send: () => bareCall(`${bareUrl}/`, "GET").then(() => undefined),
+    };
+    const domains: Scenario[] = [
       {
         name: "POST /v1/domains/availability, 1 name, no-cache (HRD asked)",
         send: () =>
@@ -149,23 +272,60 @@ export async function benchBridge(options: BridgeBenchOptions = {}): Promise<Bri
             "/v1/domains/availability",
             { names: ["bench-wolna.pl"] },
             { "cache-control": "no-cache" },
-          ),
+          ).then(() => undefined),
       },
       {
         name: "POST /v1/domains/availability, 1 name, cached",
-        send: () => send("POST", "/v1/domains/availability", { names: ["bench-wolna.pl"] }),
+        send: () =>
+          send("POST", "/v1/domains/availability", { names: ["bench-wolna.pl"] }).then(() => undefined),
       },
       {
         name: "POST /v1/domains/bench-sync.pl/sync",
-        send: () => send("POST", "/v1/domains/bench-sync.pl/sync", undefined),
+        send: () => send("POST", "/v1/domains/bench-sync.pl/sync", undefined).then(() => undefined),
       },
     ];
-    const rows: BridgeBenchRow[] = [];
-    let baseline = 0;
-    for (const s of scenarios) {
-      const r = await measure(s, concurrency, requests, warmup);
-      if (baseline === 0) baseline = r.rps;
-      rows.push({ ...r, "× baseline": Math.round((baseline / r.rps) * 10) / 10 });
+    await timeRun(emptyBaseline, o.concurrency, o.warmup);
+    const empty = summary(emptyBaseline.name, [await timeRun(emptyBaseline, o.concurrency, o.requests)]);
+    rows.push({ ...empty, bytes: 2, "bare rps": empty.rps, "% of bare": 100 });
+    for (const s of domains) {
+      await timeRun(s, o.concurrency, o.warmup);
+      const r = summary(s.name, [await timeRun(s, o.concurrency, o.requests)]);
+      rows.push({
+        ...r,
+        bytes: 0,
+        "bare rps": empty.rps,
+        "% of bare": Math.round((r.rps / empty.rps) * 1000) / 10,
+      });
+    }
+
+    // Billing, each against a bare route answering the same JSON.
+    const billing: { name: string; method: Method; path: string; body?: unknown }[] = [
+      { name: "customers", method: "GET", path: "/v1/billing/customers?limit=50" },
+      { name: "search", method: "GET", path: "/v1/billing/customers?q=anna&limit=50" },
+      { name: "services", method: "GET", path: "/v1/billing/services?limit=50" },
+      { name: "quote", method: "POST", path: "/v1/billing/quotes", body: order },
+    ];
+    for (const b of billing) {
+      const answer = await send(b.method, b.path, b.body);
+      const parsed = JSON.parse(answer) as { items?: unknown[] };
+      if (b.method === "GET" && parsed.items?.length !== 50) {
+        throw new Error(`${b.path} answered ${parsed.items?.length} items, not a page of 50`);
+      }
+      pages.set(b.name, parsed);
+      rows.push(
+        ...(await paired(
+          {
+            name: `${b.method} ${b.path}${b.body ? " (3 lines)" : ""}`,
+            send: () => send(b.method, b.path, b.body).then(() => undefined),
+          },
+          {
+            name: `  baseline: bare Fastify ${b.method} of the same JSON`,
+            send: () => bareCall(`${bareUrl}/page/${b.name}`, b.method, b.body).then(() => undefined),
+          },
+          Buffer.byteLength(answer),
+          o,
+        )),
+      );
     }
     return rows;
   } finally {
@@ -175,6 +335,6 @@ export async function benchBridge(options: BridgeBenchOptions = {}): Promise<Bri
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log("== bridge: signed HTTP calls, 16 in flight over keep-alive, vs a bare Fastify route ==");
+  console.log("== bridge: signed HTTP calls, 16 in flight over keep-alive, vs bare Fastify routes ==");
   console.table(await benchBridge());
 }

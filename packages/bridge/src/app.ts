@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import { BillingConflictError, type Db } from "@hrdkit/billing";
+import { BillingConflictError, type Db, type MailTransport } from "@hrdkit/billing";
 import { HrdApiError, type HrdClient, HrdError, HrdValidationError } from "@hrdkit/sdk";
 import type { FastifyBaseLogger, RawServerDefault } from "fastify";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -61,6 +61,13 @@ export interface BridgeContext {
   logError?: (err: unknown, request: { method: string; url: string }) => void;
   /** Requests refused before authentication, by error code (made by buildApp when absent). */
   refused?: RefusedCounter;
+  /**
+   * E-mail to customers: SMTP options (HRDKIT_SMTP_URL) and the From address replacing the seller's
+   * (HRDKIT_MAIL_FROM). Absent → routes that send mail answer 409 `mail_not_configured`.
+   */
+  mail?: { transport: MailTransport; from?: string };
+  /** Folder for uploaded logos; absent → a logo upload answers 409 `logo_storage_not_configured`. */
+  brandingDir?: string;
 }
 
 /** stderr, one line with the request and the stack: what an operator needs to find the bug. */
@@ -239,9 +246,8 @@ export async function buildApp(
       keyId: req.keyId,
       method: req.method,
       route: req.routeOptions.url ?? req.url,
-      target: [body.domain, body.name, params.domain, params.id, params.host].find(
-        (v) => typeof v === "string",
-      ) as string | undefined,
+      // Path ids arrive as numbers once validated (`/proformas/:id`): a target all the same.
+      target: targetOf([body.domain, body.name, params.domain, params.id, params.code, params.host]),
       statusCode: reply.statusCode,
       outcome: reply.statusCode < 400 ? "ok" : "error",
       detail: { action },
@@ -275,4 +281,10 @@ export async function buildApp(
   for (const register of routes) register(app as unknown as FastifyInstance, ctx);
   await app.ready();
   return app;
+}
+
+/** The first name or id among the candidates, as text (what the audit log's `target` holds). */
+function targetOf(candidates: unknown[]): string | undefined {
+  const v = candidates.find((c) => typeof c === "string" || (typeof c === "number" && Number.isFinite(c)));
+  return v === undefined ? undefined : String(v);
 }

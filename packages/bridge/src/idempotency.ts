@@ -17,7 +17,19 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@hrdkit/billing";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
 import { BridgeError } from "./errors.js";
+
+/** The header every purchase and money call requires (a missing one is a 400 naming it). */
+export const idempotencyHeaders = z
+  .object({
+    "idempotency-key": z
+      .string("Idempotency-Key is required")
+      .min(8)
+      .max(200)
+      .describe("8–200 characters of A-Z a-z 0-9 . _ : -; a repeat returns the first answer"),
+  })
+  .passthrough();
 
 export interface Journaled {
   statusCode: number;

@@ -9,3 +9,4 @@ export * from "./jobs/index.js";
 export { type HrdProvisionerOptions, hrdProvisioner } from "./provisioner.js";
 export { type Bridge, startBridge } from "./server.js";
 export { BRIDGE_MIGRATIONS, createKey, migrateBridge, revokeKey } from "./store.js";
+export * from "./webhooks/index.js";

@@ -36,7 +36,9 @@ export const ERROR_STATUSES = {
   404: "`not_found`: the object is not in the partner's account at HRD (or not at the bridge).",
   409:
     "`in_progress` (the first request with this Idempotency-Key still runs: ask again later), `conflict` " +
-    "(HRD's state contradicts the request), `not_issued` (certificate not issued yet).",
+    "(HRD's state contradicts the request), `not_issued` (certificate not issued yet); on billing routes, a " +
+    "rule of the stored state the request would break, its code naming the rule (e.g. `not_offered`, " +
+    "`ksef_number_recorded`), nothing written.",
   413: "`too_large`: the body is over 1 MiB.",
   415: "`unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`.",
   422:
@@ -121,7 +123,16 @@ export const TAGS = [
   { name: "domains", description: "Domains at HRD: availability, purchases, DNS, contacts, sync." },
   { name: "certificates", description: "SSL certificates at HRD: order, renew, status, PEM." },
   { name: "pricing", description: "HRD's wholesale prices." },
-  { name: "billing", description: "The billing core: customers and their consents, quotes." },
+  {
+    name: "billing",
+    description:
+      "The billing core: customers and consents, catalog, prices, promotions and codes, quotes, orders, " +
+      "proformas, payments and bank statements, VAT invoices, corrections, KSeF FA(3), settings.",
+  },
+  {
+    name: "webhooks",
+    description: "Endpoints of the partner's software that receive signed events, and their delivery log.",
+  },
 ];
 
 /**

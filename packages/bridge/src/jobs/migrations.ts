@@ -5,6 +5,7 @@
  */
 import { type Db, MIGRATIONS, type Migration, migrate } from "@hrdkit/billing";
 import { BRIDGE_MIGRATIONS } from "../store.js";
+import { WEBHOOK_MIGRATIONS } from "../webhooks/migrations.js";
 
 export const JOBS_MIGRATIONS: readonly Migration[] = [
   {
@@ -44,9 +45,50 @@ export const JOBS_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX bridge_actions_pending ON bridge_actions (updated_at) WHERE status = 'pending';`,
   },
+  {
+    id: "b0004-scheduled-runs",
+    sql: `
+      -- What the dashboard shows about failures, and who ran a job last.
+      ALTER TABLE bridge_jobs
+        ADD COLUMN last_owner text,
+        ADD COLUMN last_failed_at timestamptz,
+        ADD COLUMN last_error jsonb,
+        ADD COLUMN consecutive_failures int NOT NULL DEFAULT 0;
+      -- One row per run: which instance ran it, for which due time, and how it ended (NULL while
+      -- running; 'abandoned' when its holder vanished and another instance took the job over).
+      CREATE TABLE bridge_job_runs (
+        id bigserial PRIMARY KEY,
+        job text NOT NULL,
+        due_at timestamptz,
+        owner text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        outcome text CHECK (outcome IN ('ok', 'failed', 'interrupted', 'lost', 'abandoned')),
+        result jsonb
+      );
+      CREATE INDEX bridge_job_runs_job ON bridge_job_runs (job, id);
+      -- Facts the jobs published a webhook event for, by a key naming the fact: a job that runs
+      -- twice finds the key and publishes nothing the second time.
+      CREATE TABLE bridge_published (
+        key text PRIMARY KEY,
+        type text NOT NULL,
+        event_id text,
+        published_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX bridge_published_at ON bridge_published (published_at);
+      -- Statement files the folder import took, by content: whether the job imported the file
+      -- itself (then it publishes its payments) or found it imported already (by hand, over HTTP).
+      CREATE TABLE bridge_statement_files (
+        file_hash text PRIMARY KEY,
+        name text NOT NULL,
+        first_seen_at timestamptz NOT NULL,
+        statement_id bigint,
+        outcome text
+      );`,
+  },
 ];
 
-/** Applies billing's, the bridge's and the jobs' migrations (what migrateBridge does once wired). */
+/** Applies billing's, the bridge's, the jobs' and the webhooks' migrations (what migrateBridge does once wired). */
 export async function migrateJobs(db: Db): Promise<void> {
-  await migrate(db, [...MIGRATIONS, ...BRIDGE_MIGRATIONS, ...JOBS_MIGRATIONS]);
+  await migrate(db, [...MIGRATIONS, ...BRIDGE_MIGRATIONS, ...JOBS_MIGRATIONS, ...WEBHOOK_MIGRATIONS]);
 }

@@ -3,8 +3,14 @@
  * at HRD (an action finished, a transfer moved on…). A message is acknowledged only after it is
  * stored; a crash in between brings the same message again, and storing it is a no-op (the row's
  * id is HRD's message id).
+ *
+ * Each message is published as `hrd.poll`, and a transfer message as `domain.transferred` too, in
+ * the transaction that stores it, keyed by HRD's message id: a message delivered again is neither
+ * stored nor published twice.
  */
 import type { BridgeContext } from "../app.js";
+import { transferredEvent } from "./poll-events.js";
+import { publishOnce } from "./publish.js";
 import type { BridgeJob } from "./runner.js";
 
 /** Messages handled in one run at most (the rest wait for the next run). */
@@ -28,18 +34,38 @@ export const pollJob: BridgeJob = {
     let stored = 0;
     let duplicates = 0;
     let ackRetries = 0;
+    let published = 0;
+    let transfers = 0;
     let failedAck: number | undefined;
     while (received < MAX_PER_RUN && !signal.aborted) {
       const m = await ctx.hrd.poll.get();
       if (!m) break;
       received++;
-      const r = await ctx.db.query(
-        `INSERT INTO bridge_events (id, object, object_name, object_id, action, added)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-        [m.id, m.object, m.objectName ?? null, m.objectId ?? null, m.action, m.added],
-      );
-      if (r.rowCount > 0) stored++;
+      // HRD is asked (domain/info) before the transaction, which then only writes.
+      const transfer = await transferredEvent(ctx, m);
+      const r = await ctx.db.transaction(async (tx) => {
+        const row = await tx.query(
+          `INSERT INTO bridge_events (id, object, object_name, object_id, action, added)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+          [m.id, m.object, m.objectName ?? null, m.objectId ?? null, m.action, m.added],
+        );
+        const poll = await publishOnce(tx, `hrd.poll:${m.id}`, "hrd.poll", {
+          messageId: m.id,
+          object: m.object,
+          objectName: m.objectName ?? null,
+          objectId: m.objectId ?? null,
+          action: m.action,
+          added: m.added,
+        });
+        const moved = transfer
+          ? await publishOnce(tx, `domain.transferred:${m.id}`, "domain.transferred", transfer)
+          : undefined;
+        return { stored: row.rowCount > 0, poll: !!poll, moved: !!moved };
+      });
+      if (r.stored) stored++;
       else duplicates++;
+      if (r.poll) published++;
+      if (r.moved) transfers++;
       try {
         await ctx.hrd.poll.ack({ id: m.id });
       } catch (err) {
@@ -51,7 +77,7 @@ export const pollJob: BridgeJob = {
         ackRetries++;
       }
     }
-    return { received, stored, duplicates, ackRetries };
+    return { received, stored, duplicates, ackRetries, published, transfers };
   },
 };
 

@@ -8,10 +8,8 @@ import {
   CONSENT_KINDS,
   type ConsentRecord,
   type Customer,
-  type CustomerSummary,
   consentHistory,
   createCustomer,
-  customersWithConsent,
   getCustomer,
   recordConsent,
   searchCustomers,
@@ -23,6 +21,7 @@ import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
 import { replyJournaled } from "../idempotency.js";
+import { type RegistrantInput, resolveRegistrant } from "../registrant.js";
 import { decodeCursor, encodeCursor, errorBody, idempotencyHeaders, idParams } from "./billing-schemas.js";
 
 const TAGS = ["billing"];
@@ -158,10 +157,7 @@ const listQuery = z.object({
   consent: z
     .enum(CONSENT_KINDS)
     .optional()
-    .describe(
-      "Only customers whose consent of this kind is in force now (ordered by id; cannot be combined with q, " +
-        "type, priceGroupId or order=name)",
-    ),
+    .describe("Only customers whose consent of this kind is in force now (combines with every other filter)"),
   order: z.enum(["id", "name"]).default("id"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional().describe("nextCursor of the previous page"),
@@ -178,6 +174,53 @@ const consentBody = z
   })
   .meta({ id: "RecordConsent", description: "A consent given (granted: true) or withdrawn (false)" });
 
+const hrdAccountBody = z
+  .object({
+    representative: z
+      .string()
+      .optional()
+      .describe("The person representing a company (HRD requires one for a company; not for a person)"),
+  })
+  .meta({ id: "CreateHrdAccount", description: "What HRD needs beyond the customer's own data" });
+
+/**
+ * The customer's data as HRD's registrant account takes it, or a 409 naming every missing field:
+ * HRD identifies a person by PESEL and a company by NIP, and needs an e-mail, a phone and an address.
+ */
+function registrantOf(c: Customer, representative: string | undefined): RegistrantInput {
+  const address = c.addresses.correspondence;
+  const phone = c.landlinePhone ?? c.mobilePhone;
+  const idNumber = c.type === "company" ? c.nip : c.pesel;
+  const missing = [
+    ...(idNumber ? [] : [c.type === "company" ? "nip" : "pesel"]),
+    ...(c.email ? [] : ["email"]),
+    ...(phone ? [] : ["mobilePhone"]),
+    ...(address ? [] : ["addresses.correspondence"]),
+    ...(c.type === "company" && !representative ? ["representative"] : []),
+  ];
+  if (missing.length > 0 || !address || !idNumber || !c.email || !phone) {
+    throw new BridgeError(
+      409,
+      "registrant_data_missing",
+      `HRD needs more of the customer's data for a registrant account: ${missing.join(", ")}`,
+      false,
+      missing.map((path) => ({ path, message: "is required for a registrant account at HRD" })),
+    );
+  }
+  return {
+    type: c.type,
+    name: c.name,
+    ...(c.type === "company" ? { representative } : {}),
+    idNumber,
+    email: c.email,
+    phone,
+    street: address.street,
+    postcode: address.postcode,
+    city: address.city,
+    country: address.country,
+  } as RegistrantInput;
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const consentJson = (c: ConsentRecord) => ({ ...c, at: c.at.toISOString() });
 const customerJson = (c: Customer) => ({
@@ -189,18 +232,6 @@ const customerJson = (c: Customer) => ({
     newsletter: c.consents.newsletter && consentJson(c.consents.newsletter),
     offers: c.consents.offers && consentJson(c.consents.offers),
   },
-});
-const summaryOf = (c: Customer): CustomerSummary => ({
-  id: c.id,
-  name: c.name,
-  type: c.type,
-  nip: c.nip,
-  pesel: c.pesel,
-  euVat: c.euVat,
-  email: c.email,
-  mobilePhone: c.mobilePhone,
-  priceGroupId: c.priceGroupId,
-  hrdUserId: c.hrdUserId,
 });
 
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
@@ -301,39 +332,13 @@ export function billingCustomerRoutes(app: FastifyInstance, ctx: BridgeContext):
     },
     async (req) => {
       const q = req.query;
-      const order = q.consent ? `consent:${q.consent}` : q.order;
+      const order = q.order;
       const afterId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, order).afterId;
-      if (q.consent) {
-        const clash = (["q", "type", "priceGroupId"] as const).filter((k) => q[k] !== undefined);
-        if (q.order === "name") clash.push("order" as never);
-        if (clash.length > 0) {
-          throw new BridgeError(
-            400,
-            "invalid",
-            "invalid request: consent cannot be combined with other filters",
-            false,
-            [...clash.map((path) => ({ path, message: "cannot be combined with consent" }))],
-          );
-        }
-        const rows = await customersWithConsent(ctx.db, q.consent, {
-          at: ctx.now(),
-          ...(afterId === undefined ? {} : { afterId }),
-          limit: q.limit + 1,
-        });
-        const page = rows.slice(0, q.limit);
-        const items = [];
-        for (const row of page) items.push(summaryOf(await getCustomer(ctx.db, row.customerId)));
-        const last = page[page.length - 1];
-        return {
-          items,
-          nextCursor:
-            rows.length > q.limit && last ? encodeCursor({ afterId: last.customerId, order }) : null,
-        };
-      }
       const page = await searchCustomers(ctx.db, {
         ...(q.q === undefined ? {} : { query: q.q }),
         ...(q.type === undefined ? {} : { type: q.type }),
         ...(q.priceGroupId === undefined ? {} : { priceGroupId: q.priceGroupId }),
+        ...(q.consent === undefined ? {} : { consent: { kind: q.consent, at: ctx.now() } }),
         ...(afterId === undefined ? {} : { afterId }),
         order: q.order,
         limit: q.limit,
@@ -413,5 +418,65 @@ export function billingCustomerRoutes(app: FastifyInstance, ctx: BridgeContext):
       },
     },
     async (req) => ({ items: (await consentHistory(ctx.db, req.params.id)).map(consentJson) }),
+  );
+
+  r.post(
+    "/v1/billing/customers/:id/hrd-account",
+    {
+      config: { audit: "billing.customer.hrd-account" },
+      schema: {
+        operationId: "createCustomerHrdAccount",
+        summary: "Make the customer's registrant account at HRD",
+        description:
+          "Domains and .pl options are registered at HRD to a registrant account. This makes one from the " +
+          "customer's data (a person by PESEL, a company by NIP with its representative; e-mail, phone, the " +
+          "correspondence address) and stores its id as the customer's `hrdUserId`, which activation uses. A " +
+          "customer that has one already gets it back (`created: false`). Needs an Idempotency-Key; the account " +
+          "made for the same data is reused even under a new key. Missing data is a 409 " +
+          "`registrant_data_missing` naming every field; data HRD refuses, a 400 naming its fields.",
+        tags: TAGS,
+        params: idParams,
+        headers: idempotencyHeaders,
+        body: hrdAccountBody,
+        response: {
+          200: z
+            .object({
+              customerId: z.number(),
+              hrdUserId: z.number(),
+              created: z.boolean().describe("False when the customer already had an account"),
+              replayed: z.boolean().describe("True when this is the stored answer of an earlier call"),
+            })
+            .meta({ id: "CustomerHrdAccount", description: "The customer's registrant account at HRD" }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const id = req.params.id;
+      return replyJournaled(
+        ctx.db,
+        req,
+        reply,
+        "billing.customer.hrd-account",
+        { id, ...req.body },
+        async () => {
+          const customer = await getCustomer(ctx.db, id);
+          if (customer.hrdUserId !== null) {
+            return {
+              statusCode: 200,
+              body: { customerId: id, hrdUserId: customer.hrdUserId, created: false },
+            };
+          }
+          const registrant = registrantOf(
+            customer,
+            req.body.representative,
+          );
+          // Keyed by the customer and its exact data: a retry after a lost answer reuses the account.
+          const hrdUserId = await resolveRegistrant(ctx, req.keyId, { domain: `customer-${id}`, registrant });
+          await updateCustomer(ctx.db, id, { hrdUserId });
+          return { statusCode: 200, body: { customerId: id, hrdUserId, created: true } };
+        },
+      ) as never;
+    },
   );
 }

@@ -7,6 +7,7 @@ import { type Money, toDecimal } from "@hrdkit/billing";
 import { z } from "zod";
 import { BridgeError } from "../errors.js";
 
+export { idempotencyHeaders } from "../idempotency.js";
 export { errorBody } from "../openapi.js";
 
 /** Money on the wire: a decimal string exact to the grosz ("39.99"), never a float. */
@@ -22,16 +23,6 @@ export const decimalOrNull = (m: Money | null): string | null => (m ? toDecimal(
 export const idParams = z.object({
   id: z.coerce.number("must be an id").int("must be an id").positive("must be an id").max(2_147_483_647),
 });
-
-export const idempotencyHeaders = z
-  .object({
-    "idempotency-key": z
-      .string("Idempotency-Key is required")
-      .min(8)
-      .max(200)
-      .describe("8–200 characters of A-Z a-z 0-9 . _ : -; a repeat returns the first answer"),
-  })
-  .passthrough();
 
 /** Cursor payload: the last id of the previous page and what it was ordered by. */
 interface CursorState {

@@ -8,14 +8,13 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
-import { replyJournaled } from "../idempotency.js";
+import { idempotencyHeaders, replyJournaled } from "../idempotency.js";
 import { errorResponses } from "../openapi.js";
 
 const orderResult = z.object({ certId: z.number(), status: z.string(), replayed: z.boolean() }).meta({
   id: "CertificateOrder",
   description: "The certificate order (`replayed`: the stored answer of an earlier identical call)",
 });
-const idempotencyHeaders = z.object({ "idempotency-key": z.string().min(8).max(200) }).passthrough();
 const certParams = z.object({ id: z.coerce.number().int().positive() });
 const csr = z
   .string()

@@ -7,9 +7,39 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
-import { DEFAULT_JOBS } from "../jobs/defaults.js";
-import { jobStatuses } from "../jobs/runner.js";
+import { jobStatuses, jobsOf } from "../jobs/runner.js";
 import { errorResponses } from "../openapi.js";
+
+const jobFailure = z
+  .object({
+    at: z.string().describe("When the failed run ended (ISO 8601)"),
+    code: z.string().describe("The error's code (e.g. `connection`, `validation`)"),
+    message: z.string().describe("The error's message, as the operator's log has it"),
+  })
+  .meta({ id: "JobFailure", description: "A background job's last failed run" });
+
+const jobState = z
+  .object({
+    name: z.string().describe("poll, sync, actions, renewals, reminders, statements"),
+    schedule: z
+      .string()
+      .nullable()
+      .describe(
+        "When it runs: `every 60 s`, `daily at 06:00 Europe/Warsaw`; null for a job this bridge does not run",
+      ),
+    lastStartedAt: z.string().nullable().describe("When the last run started (ISO 8601)"),
+    lastFinishedAt: z.string().nullable().describe("When the last run ended"),
+    lastResult: z.unknown().describe("The last run's counts, or { error: { code, message } }"),
+    lastOwner: z.string().nullable().describe("The bridge instance (host:pid:random) that ran the last run"),
+    nextRunAt: z.string().nullable().describe("When it is next due; null before its first run (due at once)"),
+    running: z.boolean().describe("True while an instance runs it (holds its lease)"),
+    runningOwner: z.string().nullable().describe("The instance running it, while it runs"),
+    lastFailure: jobFailure.nullable().describe("The last failed run, even if later runs succeeded"),
+    consecutiveFailures: z
+      .number()
+      .describe("Failed runs since the last successful one (0: the last run was fine)"),
+  })
+  .meta({ id: "JobState", description: "One background job: its last run, next run and failures" });
 
 const dashboard = z.object({
   backend: z.enum(["hrd", "sandbox"]),
@@ -17,16 +47,7 @@ const dashboard = z.object({
     balance: z.string().describe('The partner\'s balance at HRD, PLN, a decimal string (e.g. "100.50")'),
     held: z.string().describe("The part of it held for running operations (restrictedBalance)"),
   }),
-  jobs: z.array(
-    z.object({
-      name: z.string(),
-      lastStartedAt: z.string().nullable(),
-      lastFinishedAt: z.string().nullable(),
-      lastResult: z.unknown().describe("The last run's counts, or { error: { code, message } }"),
-      nextRunAt: z.string().nullable(),
-      running: z.boolean(),
-    }),
-  ),
+  jobs: z.array(jobState).describe("The background jobs, in a fixed order (those this bridge runs first)"),
   news: z
     .array(
       z.object({
@@ -75,7 +96,10 @@ export function dashboardRoutes(app: FastifyInstance, ctx: BridgeContext): void 
         operationId: "getDashboard",
         summary: "Balance, HRD's notices and the jobs' state",
         description:
-          "Balance, HRD's latest technical notices and the background jobs' state (the Sales Panel's first page).",
+          "Balance, HRD's latest technical notices and the background jobs' state (the Sales Panel's first " +
+          "page). For each job: when it runs, its last run (start, end, result, instance), when it is next " +
+          "due, whether an instance is running it now, its last failure and the failures in a row since its " +
+          "last success. Read-only; answers 502 when HRD cannot be reached for the balance or the notices.",
         tags: ["system"],
         response: {
           200: dashboard.describe("What the Sales Panel's first page shows"),
@@ -86,10 +110,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: BridgeContext): void 
     async () => {
       const [balance, jobs, news] = await Promise.all([
         ctx.hrd.partner.getBalance(),
-        jobStatuses(
-          ctx,
-          DEFAULT_JOBS.map((j) => j.name),
-        ),
+        jobStatuses(ctx, jobsOf(ctx)),
         latestNews(ctx),
       ]);
       return {

@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { type AvailabilityResult, availabilityCacheFor, availabilityKey } from "../availability-cache.js";
 import { BridgeError } from "../errors.js";
-import { replyJournaled } from "../idempotency.js";
+import { idempotencyHeaders, replyJournaled } from "../idempotency.js";
 import { errorResponses } from "../openapi.js";
 import { registrantChoice, registrantInput, requireOneRegistrant, resolveRegistrant } from "../registrant.js";
 
@@ -22,7 +22,6 @@ const domain = z.string().min(3).max(255).describe("Domain name, Unicode or puny
 const errors = errorResponses(404, 422, 502);
 /** Errors of purchases: idempotency (409 in_progress, 422 idempotency_key_reused) and HRD's. */
 const purchaseErrors = errorResponses(409, 422, 502);
-const idempotencyHeaders = z.object({ "idempotency-key": z.string().min(8).max(200) }).passthrough();
 const domainParams = z.object({ domain });
 const hostParams = z.object({ domain, host: domain });
 const nameservers = z.array(z.string().min(3).max(255)).min(2).max(13);

@@ -6,6 +6,7 @@ import { dashboardRoutes } from "./dashboard.js";
 import { domainRoutes } from "./domains.js";
 import { pricingRoutes } from "./pricing.js";
 import { systemRoutes } from "./system.js";
+import { webhookRoutes } from "./webhooks.js";
 
 /** Every route module, registered in this order. */
 export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [
@@ -15,4 +16,5 @@ export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [
   certificateRoutes,
   pricingRoutes,
   billingRoutes,
+  webhookRoutes,
 ];
