@@ -467,10 +467,7 @@ export function billingCustomerRoutes(app: FastifyInstance, ctx: BridgeContext):
               body: { customerId: id, hrdUserId: customer.hrdUserId, created: false },
             };
           }
-          const registrant = registrantOf(
-            customer,
-            req.body.representative,
-          );
+          const registrant = registrantOf(customer, req.body.representative);
           // Keyed by the customer and its exact data: a retry after a lost answer reuses the account.
           const hrdUserId = await resolveRegistrant(ctx, req.keyId, { domain: `customer-${id}`, registrant });
           await updateCustomer(ctx.db, id, { hrdUserId });
