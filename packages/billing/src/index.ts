@@ -49,6 +49,7 @@ export {
   type VatRateCode,
   vatRate,
 } from "./money/vat.js";
+export * from "./notify/index.js";
 export * from "./payments/index.js";
 export * from "./prices/index.js";
 export * from "./proformas/index.js";

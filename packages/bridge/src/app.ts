@@ -3,11 +3,12 @@
  * OpenAPI document, one error shape for every refusal (Fastify's own included), request signing
  * checked before a body is parsed, and an audit line for every change a known key asked for.
  */
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import { BillingConflictError, type Db, type MailTransport } from "@hrdkit/billing";
+import { BillingConflictError, type Db, type MailTransport, type NotifyPorts } from "@hrdkit/billing";
 import { HrdApiError, type HrdClient, HrdError, HrdValidationError } from "@hrdkit/sdk";
 import type { FastifyBaseLogger, RawServerDefault } from "fastify";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -37,6 +38,7 @@ import {
   securitySchemes,
   TAGS,
 } from "./openapi.js";
+import { SigningState } from "./signing-state.js";
 import { audit } from "./store.js";
 
 /** The largest body the bridge reads (a 500-name availability check is ~15 kB). */
@@ -55,6 +57,11 @@ export interface BridgeContext {
   /** `sandbox` when no HRD credentials were given: every response says so in `X-Hrdkit-Backend`. */
   backend: "hrd" | "sandbox";
   signatureWindowMs: number;
+  /**
+   * How long a module key's signing key is used without reading the database again (ms, default
+   * 10 000): a key revoked by another process stops working within it (signing-state.ts).
+   */
+  keyCacheMs?: number;
   /** The clock (tests move it). */
   now: () => Date;
   /** Where unexpected failures (answered 500 `internal`) are reported; default: stderr. */
@@ -66,6 +73,22 @@ export interface BridgeContext {
    * (HRDKIT_MAIL_FROM). Absent → routes that send mail answer 409 `mail_not_configured`.
    */
   mail?: { transport: MailTransport; from?: string };
+  /**
+   * Notices to customers (the outbox): the channels its worker sends through (e-mail from the mail
+   * settings, SMS and voice from HRDKIT_SMSAPI_TOKEN) and the secret of SMSAPI's delivery-report
+   * route (HRDKIT_SMSAPI_REPORT_TOKEN; absent → that route answers 404). A channel without a port
+   * is not sendable: the worker fails its notices with that reason. Offers: the unsubscribe links
+   * point at `<publicUrl>/unsubscribe` (HRDKIT_PUBLIC_URL) and are signed with `unsubscribeSecret`
+   * (HRDKIT_UNSUBSCRIBE_SECRET; either absent → sending an offer answers 409 `offers_not_configured`);
+   * `offerRatePerSecond` (HRDKIT_OFFER_RATE) paces the worker's e-mail and SMS.
+   */
+  notify?: {
+    ports: NotifyPorts;
+    smsapiReportToken?: string;
+    publicUrl?: string;
+    unsubscribeSecret?: string;
+    offerRatePerSecond?: number;
+  };
   /** Folder for uploaded logos; absent → a logo upload answers 409 `logo_storage_not_configured`. */
   brandingDir?: string;
 }
@@ -134,16 +157,25 @@ export async function buildApp(
   ctx.refused ??= new RefusedCounter();
   const refused = ctx.refused;
   const logError = ctx.logError ?? logToStderr;
+  const signing = new SigningState(ctx.db, { windowMs: ctx.signatureWindowMs, keyTtlMs: ctx.keyCacheMs });
   const app = Fastify({
     logger: false,
+    // A caller's X-Request-Id (a panel's own trace id) is kept when it is sane, else one is made;
+    // every answer echoes it, so a support ticket can name the exact call.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.:@/+=-]{1,128}$/.test(given) ? given : randomUUID();
+    },
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors Fastify answers before any route or hook (a malformed URL, an over-long parameter):
     // the same error shape as everything else.
-    frameworkErrors: (err, _req, reply) => {
+    frameworkErrors: (err, req, reply) => {
       const e = toBridgeError(err);
       return (reply as FastifyReply)
         .header("X-Hrdkit-Backend", ctx.backend)
+        .header("X-Request-Id", req.id)
         .status(e.status)
         .send(e.toBody());
     },
@@ -200,9 +232,10 @@ export async function buildApp(
   // 401 without a byte of the body being read, parsed or validated.
   app.addHook("onRequest", async (req, reply) => {
     reply.header("X-Hrdkit-Backend", ctx.backend);
+    reply.header("X-Request-Id", req.id);
     if (isPublic(req)) return;
     const headers = readSignatureHeaders(req.raw, ctx.now(), ctx.signatureWindowMs);
-    req.signed = { headers, key: await signingKeyFor(ctx.db, headers) };
+    req.signed = { headers, key: await signingKeyFor(signing, headers, ctx.now()) };
   });
 
   // Step 2: the body's raw bytes (whatever the content type says) against the signature, then
@@ -221,12 +254,11 @@ export async function buildApp(
     }
     const body = Buffer.concat(chunks, length);
     req.keyId = await checkSignature(
-      ctx.db,
+      signing,
       req.signed.headers,
       req.signed.key,
       { method: req.method, path: req.url, body },
       ctx.now(),
-      ctx.signatureWindowMs,
     );
     const replay = Readable.from(body.length > 0 ? [body] : []) as Readable & {
       receivedEncodedLength?: number;
@@ -277,6 +309,9 @@ export async function buildApp(
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send(new BridgeError(404, "no_route", `no route ${req.method} ${req.url}`).toBody()),
   );
+
+  // Batched nonces are written before the database closes (the server closes the app first).
+  app.addHook("onClose", () => signing.close());
 
   for (const register of routes) register(app as unknown as FastifyInstance, ctx);
   await app.ready();

@@ -14,7 +14,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "@hrdkit/billing";
 import { BridgeError } from "./errors.js";
-import { signingKey, useNonce } from "./store.js";
+import { SigningState } from "./signing-state.js";
 
 export interface SignedRequest {
   method: string;
@@ -118,25 +118,24 @@ export function readSignatureHeaders(
 }
 
 /** Step 2: the key's signing key; an unknown or revoked key gets the same answer as a wrong signature. */
-export async function signingKeyFor(db: Db, h: SignatureHeaders): Promise<string> {
-  const key = /^[0-9a-f]{1,64}$/.test(h.keyId) ? await signingKey(db, h.keyId) : undefined;
+export async function signingKeyFor(state: SigningState, h: SignatureHeaders, now: Date): Promise<string> {
+  const key = /^[0-9a-f]{1,64}$/.test(h.keyId) ? await state.signingKey(h.keyId, now.getTime()) : undefined;
   if (!key) throw badSignature();
   return key;
 }
 
 /** Step 3, once the body's bytes are in: the signature over them, then the nonce (used once). */
 export async function checkSignature(
-  db: Db,
+  state: SigningState,
   h: SignatureHeaders,
   key: string,
   req: Pick<SignedRequest, "method" | "path" | "body">,
   now: Date,
-  windowMs: number,
 ): Promise<string> {
   const expected = Buffer.from(signature(key, h.timestamp, h.nonce, req.method, req.path, req.body), "hex");
   // One answer for an unknown key, a revoked key and a wrong signature: nothing to probe.
   if (!timingSafeEqual(h.signature, expected)) throw badSignature();
-  if (!(await useNonce(db, h.keyId, h.nonce, now, windowMs))) {
+  if (!(await state.useNonce(h.keyId, h.nonce, now, req.method.toUpperCase()))) {
     throw new BridgeError(401, "replayed", "this nonce was used already: every request needs a new one");
   }
   return h.keyId;
@@ -150,8 +149,14 @@ export async function verifyRequest(
   windowMs: number,
 ): Promise<string> {
   const h = readSignatureHeaders(req, now, windowMs);
-  const key = await signingKeyFor(db, h);
-  return checkSignature(db, h, key, req, now, windowMs);
+  // A state of its own: nothing cached between calls of this one-shot check.
+  const state = new SigningState(db, { windowMs, keyTtlMs: 0 });
+  try {
+    const key = await signingKeyFor(state, h, now);
+    return await checkSignature(state, h, key, req, now);
+  } finally {
+    await state.close();
+  }
 }
 
 /**

@@ -40,7 +40,7 @@ export class BridgeClient {
 
   /** Sends one signed request; resolves with the JSON body, rejects with BridgeClientError. */
   async call<T = unknown>(
-    method: "GET" | "POST" | "PUT" | "DELETE",
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
     path: string,
     body?: unknown,
     options: { idempotencyKey?: string; headers?: Record<string, string> } = {},

@@ -116,7 +116,9 @@ export const OPENAPI_DESCRIPTION =
   `## Signing\n\n${SIGNATURE_HELP}\n\n` +
   "## Errors\n\nEvery refusal has one shape, `ErrorBody`: `{ error: { code, message, retryable, issues? } }`. " +
   "Purchases take an `Idempotency-Key` header: a repeat gets the first answer back (`replayed: true`) and " +
-  "never buys twice.";
+  "never buys twice.\n\n" +
+  "## Request ids\n\nEvery answer carries `X-Request-Id`: the caller's own (1–128 characters of letters, digits " +
+  "and `_.:@/+=-`) when it sent one, else one the bridge made. Quote it when reporting a problem.";
 
 export const TAGS = [
   { name: "system", description: "The bridge itself: health, dashboard." },
@@ -128,6 +130,21 @@ export const TAGS = [
     description:
       "The billing core: customers and consents, catalog, prices, promotions and codes, quotes, orders, " +
       "proformas, payments and bank statements, VAT invoices, corrections, KSeF FA(3), settings.",
+  },
+  {
+    name: "notifications",
+    description:
+      "Notices to customers by e-mail, SMS and voice call: the templates of each event (Polish and English, " +
+      "built-in defaults the partner may edit, preview and reset), the catalogue of events and their variables " +
+      "for an editor, and the outbox every notice goes through (its status, each attempt, resend and cancel). " +
+      "The bridge sends the outbox every few seconds: e-mail through HRDKIT_SMTP_URL, SMS and voice through " +
+      "SMSAPI (HRDKIT_SMSAPI_TOKEN). SMSAPI's delivery reports come back to an unsigned address guarded by a " +
+      "secret, `<HRDKIT_PUBLIC_URL>/v1/notifications/smsapi/reports/<HRDKIT_SMSAPI_REPORT_TOKEN>`, which is " +
+      "not listed here because only SMSAPI calls it. Which events notify by which channel, reminder days, " +
+      "quiet hours and the SMS sender are the partner's settings. Offers go to a segment of customers, only to " +
+      "those whose consent is in force when the offer is sent, rate-limited (HRDKIT_OFFER_RATE); every offer " +
+      "carries an unsubscribe link to `<HRDKIT_PUBLIC_URL>/unsubscribe` (a confirm page, and RFC 8058 one-click) " +
+      "that withdraws the consent, recorded in the customer's consent history.",
   },
   {
     name: "webhooks",

@@ -5,7 +5,7 @@ import { HrdClient } from "@hrdkit/sdk";
 import type { FastifyInstance } from "fastify";
 import { type BridgeContext, buildApp } from "./app.js";
 import { type BridgeConfig, loadConfig } from "./config.js";
-import { bridgeJobs, migrateJobs, startJobs } from "./jobs/index.js";
+import { bridgeJobs, migrateJobs, notifySetup, startJobs } from "./jobs/index.js";
 import { ROUTES } from "./routes/index.js";
 import { createKey } from "./store.js";
 
@@ -44,16 +44,20 @@ export async function startBridge(
   const db = await openDb({ url: config.databaseUrl ?? "", dataDir: config.dataDir });
   // The bridge's tables and its jobs' tables, after billing's.
   await migrateJobs(db);
+  // The outbox's channels (e-mail, SMS, voice) from the same settings; the worker is a job below.
+  const notify = notifySetup(config);
   const ctx: BridgeContext = {
     db,
     hrd,
     backend: sandbox ? "sandbox" : "hrd",
     signatureWindowMs: config.signatureWindowMs,
+    keyCacheMs: config.keyCacheMs,
     now: options.now ?? (() => new Date()),
     // SMTP options, not a connection: billing opens one per message and closes it.
     ...(config.mail
       ? { mail: { transport: config.mail.smtp, ...(config.mail.from ? { from: config.mail.from } : {}) } }
       : {}),
+    notify,
     ...(config.brandingDir || config.dataDir
       ? { brandingDir: resolve(config.brandingDir ?? join(config.dataDir!, "branding")) }
       : {}),
@@ -80,6 +84,7 @@ export async function startBridge(
     async close() {
       await jobs?.close();
       await app.close();
+      notify.close();
       await hrd.close();
       await db.close();
       await sandbox?.close();

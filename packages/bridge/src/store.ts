@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { type Db, MIGRATIONS, type Migration, migrate } from "@hrdkit/billing";
+import { forgetKey } from "./signing-state.js";
 
 export const BRIDGE_MIGRATIONS: readonly Migration[] = [
   {
@@ -97,38 +98,8 @@ export async function revokeKey(db: Db, id: string): Promise<boolean> {
   const r = await db.query("UPDATE bridge_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", [
     id,
   ]);
-  return r.rowCount > 0;
-}
-
-export async function signingKey(db: Db, id: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ signing_key: string }>(
-    "SELECT signing_key FROM bridge_keys WHERE id = $1 AND revoked_at IS NULL",
-    [id],
-  );
-  return rows[0]?.signing_key;
-}
-
-/** When each database last forgot old nonces: the purge runs once per window, not per request. */
-const lastPurge = new WeakMap<Db, number>();
-
-/** Records a nonce; false when it was seen before (a replay). Old nonces are forgotten. */
-export async function useNonce(
-  db: Db,
-  keyId: string,
-  nonce: string,
-  at: Date,
-  windowMs: number,
-): Promise<boolean> {
-  // A nonce older than the window cannot be replayed (its timestamp is refused first), so the
-  // table only needs trimming now and then.
-  if (at.getTime() - (lastPurge.get(db) ?? 0) >= windowMs) {
-    lastPurge.set(db, at.getTime());
-    await db.query("DELETE FROM bridge_nonces WHERE seen_at < $1", [new Date(at.getTime() - 2 * windowMs)]);
-  }
-  const r = await db.query(
-    "INSERT INTO bridge_nonces (key_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    [keyId, nonce, at],
-  );
+  // The caches of this process forget it now; other processes' within their TTL (signing-state.ts).
+  forgetKey(db, id);
   return r.rowCount > 0;
 }
 

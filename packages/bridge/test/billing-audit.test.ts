@@ -1,6 +1,6 @@
 import { type Bridge, BridgeClient, createKey } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends } from "./support/billing-documents.js";
+import { bridgeBackends } from "./support/backends.js";
 import { failure } from "./support/bridge.js";
 
 interface Entry {
@@ -27,7 +27,9 @@ let whmcs: BridgeClient;
 let hostbill: BridgeClient;
 let hostbillId: string;
 
-describe.each(backends("audit"))("the audit log over HTTP on $name", (backend) => {
+const backends = bridgeBackends("audit", { keyName: "back office" });
+
+describe.each(backends)("the audit log over HTTP on $name", (backend) => {
   let mid: string;
 
   beforeAll(async () => {

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { type Db, DEFAULT_TLD_GROUPS, DEFAULT_TLDS, listServices, openDb } from "@hrdkit/billing";
-import { type Bridge, BridgeClient, createKey, startBridge } from "@hrdkit/bridge";
+import { type Db, DEFAULT_TLD_GROUPS, DEFAULT_TLDS, listServices } from "@hrdkit/billing";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, hrdPerson, startTestBridge } from "./support/bridge.js";
+import { bridgeBackends } from "./support/backends.js";
+import { everyPage, failure, hrdPerson, type Page } from "./support/bridge.js";
 
 interface ServiceJson {
   id: number;
@@ -31,10 +32,6 @@ interface GroupJson {
   tlds: string[];
   position: number;
 }
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 interface SuggestionJson {
   name: string;
   ascii?: string;
@@ -56,68 +53,13 @@ async function count(db: Db, table: string, where = "true"): Promise<number> {
 }
 
 /** Every page of a listing, following nextCursor. */
-async function allPages<T>(path: string): Promise<Page<T>[]> {
-  const pages: Page<T>[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes("?") ? "&" : "?";
-    pages.push(await get<Page<T>>(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path));
-    cursor = pages[pages.length - 1]!.nextCursor;
-    if (pages.length > 100) throw new Error("the cursor never ends");
-  } while (cursor);
-  return pages;
-}
+const allPages = <T>(path: string) => everyPage<T>(client, path);
 
 const paths = (e: { body: { issues?: { path: string }[] } }) => e.body.issues?.map((i) => i.path).sort();
 
-/**
- * The backends: PGlite always; with DATABASE_URL also a PostgreSQL server, in a database of its
- * own made for this file (seeding and counts must not meet another file's catalog).
- */
-interface Backend {
-  name: string;
-  start: () => Promise<{ bridge: Bridge; client: BridgeClient }>;
-  dispose: () => Promise<void>;
-}
+const backends = bridgeBackends("catalog_http");
 
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-function backends(): Backend[] {
-  const list: Backend[] = [
-    { name: "PGlite", start: () => startTestBridge(), dispose: async () => undefined },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_catalog_http_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      start: async () => {
-        await onServer(url, `CREATE DATABASE ${name}`);
-        const b = await startBridge({
-          config: { port: 0, hrd: undefined, databaseUrl: dbUrl.toString(), dataDir: undefined },
-          jobs: false,
-        });
-        const k = await createKey(b.db, "test");
-        return { bridge: b, client: new BridgeClient({ url: b.url, key: k.key }) };
-      },
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name}`),
-    });
-  }
-  return list;
-}
-
-describe.each(backends())("billing catalog over HTTP on $name", (backend) => {
+describe.each(backends)("billing catalog over HTTP on $name", (backend) => {
   // Generous: PGlite and the sandbox start slowly on a busy machine.
   beforeAll(async () => {
     ({ bridge, client } = await backend.start());

@@ -1,17 +1,16 @@
-import { randomBytes } from "node:crypto";
 import {
   createDiscountCode,
   createPriceGroup,
   createPromotion,
   type Db,
-  openDb,
   seedDefaultCatalog,
   setPrice,
   setServiceKindOffered,
 } from "@hrdkit/billing";
-import { type Bridge, BridgeClient, createKey, startBridge } from "@hrdkit/bridge";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, startTestBridge } from "./support/bridge.js";
+import { bridgeBackends } from "./support/backends.js";
+import { everyPage, failure } from "./support/bridge.js";
 
 interface CustomerJson {
   id: number;
@@ -50,70 +49,11 @@ async function customerCount(db: Db): Promise<number> {
 }
 
 /** Every page of a listing, following nextCursor. */
-async function allPages(path: string): Promise<Page[]> {
-  const pages: Page[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes("?") ? "&" : "?";
-    const url: string = cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path;
-    const page: Page = (await client.call<Page>("GET", url)).body;
-    pages.push(page);
-    cursor = page.nextCursor;
-    if (pages.length > 20) throw new Error("the cursor never ends");
-  } while (cursor);
-  return pages;
-}
+const allPages = (path: string) => everyPage<Page["items"][number]>(client, path, 20);
 
-/**
- * The backends: PGlite always; with DATABASE_URL (as .ci/run sets) also a PostgreSQL server, in a
- * database of its own made for this file (the bridge has no schema option, and customer counts,
- * the default price group and promotions must not meet another run's).
- */
-interface Backend {
-  name: string;
-  start: () => Promise<{ bridge: Bridge; client: BridgeClient }>;
-  dispose: () => Promise<void>;
-}
+const backends = bridgeBackends("billing_http");
 
-/** Runs one statement outside any database this file uses (a throwaway schema on the server). */
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-function backends(): Backend[] {
-  const list: Backend[] = [
-    { name: "PGlite", start: () => startTestBridge(), dispose: async () => undefined },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_billing_http_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      start: async () => {
-        await onServer(url, `CREATE DATABASE ${name}`);
-        const b = await startBridge({
-          config: { port: 0, hrd: undefined, databaseUrl: dbUrl.toString(), dataDir: undefined },
-          jobs: false,
-        });
-        const k = await createKey(b.db, "test");
-        return { bridge: b, client: new BridgeClient({ url: b.url, key: k.key }) };
-      },
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name}`),
-    });
-  }
-  return list;
-}
-
-describe.each(backends())("billing customers and quotes over HTTP on $name", (backend) => {
+describe.each(backends)("billing customers and quotes over HTTP on $name", (backend) => {
   beforeAll(async () => {
     ({ bridge, client } = await backend.start());
   });

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xsdErrors } from "../../billing/test/support/fa3-xsd.js";
 import { pdfText } from "../../billing/test/support/pdf-text.js";
 import { decodeWords } from "../../billing/test/support/smtp.js";
+import { bridgeBackends } from "./support/backends.js";
 import {
-  backends,
   companyCustomer,
   fetchSigned,
   type Mailbox,
@@ -72,7 +72,9 @@ const count = async (db: Db, sql: string, params: unknown[] = []) =>
 /** The counters of a series' numbers (`KOR/2026/7` → 7), in issue order. */
 const counters = (numbers: string[]) => numbers.map((n) => Number(n.split("/").pop()));
 
-describe.each(backends("billing_invoices"))("billing invoices over HTTP on $name", (backend) => {
+const backends = bridgeBackends("billing_invoices", { keyName: "back office" });
+
+describe.each(backends)("billing invoices over HTTP on $name", (backend) => {
   let ania: number;
   let bartek: number;
   let first: InvoiceDocument;

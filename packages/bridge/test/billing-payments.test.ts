@@ -5,11 +5,11 @@
  * sub-fields, mBank's CSV history in Windows-1250) — uploaded twice, or overlapping, they never
  * pay twice — the unmatched list settled by hand, the payment list and a customer's balance.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { type Db, openDb, seedDefaultCatalog, setSellerSettings } from "@hrdkit/billing";
-import { type Bridge, BridgeClient, createKey, signature, startBridge } from "@hrdkit/bridge";
+import { type Db, seedDefaultCatalog, setSellerSettings } from "@hrdkit/billing";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, startTestBridge } from "./support/bridge.js";
+import { bridgeBackends } from "./support/backends.js";
+import { failure, signedFetch } from "./support/bridge.js";
 
 const SELLER = {
   name: "Hosting Polska Sp. z o.o.",
@@ -105,21 +105,7 @@ const matchedEvents = async (proformaId: number) =>
 
 /** A signed request with a raw body, as the partner's software uploads a bank file. */
 async function raw(method: string, path: string, body?: Buffer, headers: Record<string, string> = {}) {
-  const m = /^hk_([0-9a-f]+)\.(.+)$/.exec(moduleKey)!;
-  const signingKey = createHash("sha256").update(m[2]!, "utf8").digest("hex");
-  const ts = String(Date.now());
-  const nonce = randomBytes(16).toString("base64url");
-  const res = await fetch(`${bridge.url}${path}`, {
-    method,
-    headers: {
-      "x-hrdkit-key": `hk_${m[1]}`,
-      "x-hrdkit-timestamp": ts,
-      "x-hrdkit-nonce": nonce,
-      "x-hrdkit-signature": signature(signingKey, ts, nonce, method, path, body ?? ""),
-      ...headers,
-    },
-    ...(body ? { body: new Uint8Array(body) } : {}),
-  });
+  const res = await signedFetch(bridge.url, moduleKey, method, path, body, headers);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -204,59 +190,9 @@ function mbankCsv(
   return encode(lines.join("\r\n"), CP1250);
 }
 
-// ---------------------------------------------------------------------------------- backends
+const backends = bridgeBackends("payments_http");
 
-interface Backend {
-  name: string;
-  start: () => Promise<{ bridge: Bridge; client: BridgeClient; key: string }>;
-  dispose: () => Promise<void>;
-}
-
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-function backends(): Backend[] {
-  const list: Backend[] = [
-    {
-      name: "PGlite",
-      start: async () => {
-        const t = await startTestBridge();
-        return { bridge: t.bridge, client: t.client, key: t.key.key };
-      },
-      dispose: async () => undefined,
-    },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_payments_http_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      start: async () => {
-        await onServer(url, `CREATE DATABASE ${name}`);
-        const b = await startBridge({
-          config: { port: 0, hrd: undefined, databaseUrl: dbUrl.toString(), dataDir: undefined },
-          jobs: false,
-        });
-        const k = await createKey(b.db, "test");
-        return { bridge: b, client: new BridgeClient({ url: b.url, key: k.key }), key: k.key };
-      },
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name}`),
-    });
-  }
-  return list;
-}
-
-describe.each(backends())("payments and bank statements over HTTP on $name", (backend) => {
+describe.each(backends)("payments and bank statements over HTTP on $name", (backend) => {
   let person: number;
   let company: number;
 

@@ -1,16 +1,15 @@
-import { randomBytes } from "node:crypto";
 import {
   type Db,
   money,
-  openDb,
   parseDecimal,
   priceFromCost,
   seedDefaultCatalog,
   type VatRateCode,
 } from "@hrdkit/billing";
-import { type Bridge, BridgeClient, createKey, startBridge } from "@hrdkit/bridge";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, startTestBridge } from "./support/bridge.js";
+import { bridgeBackends } from "./support/backends.js";
+import { everyPage, failure, type Page } from "./support/bridge.js";
 
 interface Group {
   id: number;
@@ -37,10 +36,6 @@ interface GroupPrice {
   lossLeader: boolean;
   kind?: string;
   tld?: string | null;
-}
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 interface QuoteJson {
   lines: {
@@ -104,19 +99,7 @@ const quoteFor = async (customerId: number, items: { serviceCode: string; period
   (await client.call<QuoteJson>("POST", "/v1/billing/quotes", { customerId, items })).body;
 
 /** Every page of a listing, following nextCursor. */
-async function allPages<T>(path: string): Promise<Page<T>[]> {
-  const pages: Page<T>[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes("?") ? "&" : "?";
-    const url: string = cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path;
-    const page: Page<T> = (await client.call<Page<T>>("GET", url)).body;
-    pages.push(page);
-    cursor = page.nextCursor;
-    if (pages.length > 50) throw new Error("the cursor never ends");
-  } while (cursor);
-  return pages;
-}
+const allPages = <T>(path: string) => everyPage<T>(client, path, 50);
 
 /** The sandbox's own price list, read straight from the bridge's HRD client: what the import must map. */
 async function sandboxPrice(service: string, label: string): Promise<string> {
@@ -130,51 +113,9 @@ async function sandboxPrice(service: string, label: string): Promise<string> {
 const gr = (text: string) => parseDecimal(text).amount;
 const dec = (grosze: number) => (grosze / 100).toFixed(2);
 
-interface Backend {
-  name: string;
-  start: () => Promise<{ bridge: Bridge; client: BridgeClient }>;
-  dispose: () => Promise<void>;
-}
+const backends = bridgeBackends("prices_http");
 
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-/** PGlite always; with DATABASE_URL also a PostgreSQL server, in a database made for this file. */
-function backends(): Backend[] {
-  const list: Backend[] = [
-    { name: "PGlite", start: () => startTestBridge(), dispose: async () => undefined },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_prices_http_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      start: async () => {
-        await onServer(url, `CREATE DATABASE ${name}`);
-        const b = await startBridge({
-          config: { port: 0, hrd: undefined, databaseUrl: dbUrl.toString(), dataDir: undefined },
-          jobs: false,
-        });
-        const k = await createKey(b.db, "test");
-        return { bridge: b, client: new BridgeClient({ url: b.url, key: k.key }) };
-      },
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name}`),
-    });
-  }
-  return list;
-}
-
-describe.each(backends())("billing prices over HTTP on $name", (backend) => {
+describe.each(backends)("billing prices over HTTP on $name", (backend) => {
   let retail: Group;
 
   beforeAll(async () => {

@@ -4,22 +4,22 @@
  * an uploaded MT940 statement, and its activation registers the domain in the bridge's embedded
  * HRD sandbox and issues the VAT invoice — each step exactly once, however often it is sent.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   addCustomerService,
   createPriceGroup,
   type Db,
   importWholesale,
-  openDb,
   recalculatePrices,
   seedDefaultCatalog,
   setPriceRule,
   setSellerSettings,
 } from "@hrdkit/billing";
-import { type Bridge, BridgeClient, createKey, signature, startBridge } from "@hrdkit/bridge";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdfText } from "../../billing/test/support/pdf-text.js";
-import { failure, hrdPerson, startTestBridge } from "./support/bridge.js";
+import { bridgeBackends } from "./support/backends.js";
+import { failure, hrdPerson, signedFetch } from "./support/bridge.js";
 
 const SELLER = {
   name: "Hosting Polska Sp. z o.o.",
@@ -99,28 +99,8 @@ const events = (type: string, field: string, value: unknown) =>
   ]);
 
 /** A signed request with a raw body (the statement upload) or a non-JSON answer (the PDF). */
-async function raw(
-  method: string,
-  path: string,
-  body?: Buffer,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  const m = /^hk_([0-9a-f]+)\.(.+)$/.exec(moduleKey)!;
-  const signingKey = createHash("sha256").update(m[2]!, "utf8").digest("hex");
-  const ts = String(Date.now());
-  const nonce = randomBytes(16).toString("base64url");
-  return fetch(`${bridge.url}${path}`, {
-    method,
-    headers: {
-      "x-hrdkit-key": `hk_${m[1]}`,
-      "x-hrdkit-timestamp": ts,
-      "x-hrdkit-nonce": nonce,
-      "x-hrdkit-signature": signature(signingKey, ts, nonce, method, path, body ?? ""),
-      ...headers,
-    },
-    ...(body ? { body: new Uint8Array(body) } : {}),
-  });
-}
+const raw = (method: string, path: string, body?: Buffer, headers: Record<string, string> = {}) =>
+  signedFetch(bridge.url, moduleKey, method, path, body, headers);
 
 // ---------------------------------------------------------------------------------- bank files
 
@@ -213,60 +193,9 @@ function pkoMt940(day: string, entries: Entry[], statementNo = "00042/1"): Buffe
   return windows1250(lines.join("\r\n"));
 }
 
-// ---------------------------------------------------------------------------------- backends
+const backends = bridgeBackends("proformas_http");
 
-interface Backend {
-  name: string;
-  start: () => Promise<{ bridge: Bridge; client: BridgeClient; key: string }>;
-  dispose: () => Promise<void>;
-}
-
-/** Runs one statement outside any database this file uses (a throwaway schema on the server). */
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-function backends(): Backend[] {
-  const list: Backend[] = [
-    {
-      name: "PGlite",
-      start: async () => {
-        const t = await startTestBridge();
-        return { bridge: t.bridge, client: t.client, key: t.key.key };
-      },
-      dispose: async () => undefined,
-    },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_proformas_http_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      start: async () => {
-        await onServer(url, `CREATE DATABASE ${name}`);
-        const b = await startBridge({
-          config: { port: 0, hrd: undefined, databaseUrl: dbUrl.toString(), dataDir: undefined },
-          jobs: false,
-        });
-        const k = await createKey(b.db, "test");
-        return { bridge: b, client: new BridgeClient({ url: b.url, key: k.key }), key: k.key };
-      },
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name}`),
-    });
-  }
-  return list;
-}
-
-describe.each(backends())("orders, proformas and activation over HTTP on $name", (backend) => {
+describe.each(backends)("orders, proformas and activation over HTTP on $name", (backend) => {
   let customerId: number;
   let companyId: number;
 

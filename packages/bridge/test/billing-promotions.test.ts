@@ -1,17 +1,16 @@
-import { randomBytes } from "node:crypto";
 import {
   createPriceGroup,
   type Db,
-  openDb,
   parseDecimal,
   quote,
   redeemQuote,
   seedDefaultCatalog,
   setPrice,
 } from "@hrdkit/billing";
-import { type Bridge, BridgeClient, createKey, startBridge } from "@hrdkit/bridge";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, startTestBridge } from "./support/bridge.js";
+import { bridgeBackends } from "./support/backends.js";
+import { everyPage, failure } from "./support/bridge.js";
 
 interface PromotionJson {
   id: number;
@@ -32,10 +31,6 @@ interface CodeJson {
   uses: number;
   expiresAt: string | null;
   replayed?: boolean;
-}
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 interface QuoteJson {
   lines: {
@@ -79,68 +74,15 @@ const quoteFor = async (
     })
   ).body;
 
-async function allPages<T>(path: string): Promise<Page<T>[]> {
-  const pages: Page<T>[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes("?") ? "&" : "?";
-    const url: string = cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path;
-    const page: Page<T> = (await client.call<Page<T>>("GET", url)).body;
-    pages.push(page);
-    cursor = page.nextCursor;
-    if (pages.length > 100) throw new Error("the cursor never ends");
-  } while (cursor);
-  return pages;
-}
+/** Every page of a listing, following nextCursor. */
+const allPages = <T>(path: string) => everyPage<T>(client, path);
 
 const gr = (text: string) => parseDecimal(text).amount;
 const dec = (grosze: number) => (grosze / 100).toFixed(2);
 
-interface Backend {
-  name: string;
-  start: () => Promise<{ bridge: Bridge; client: BridgeClient }>;
-  dispose: () => Promise<void>;
-}
+const backends = bridgeBackends("promotions_http");
 
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-/** PGlite always; with DATABASE_URL also a PostgreSQL server, in a database made for this file. */
-function backends(): Backend[] {
-  const list: Backend[] = [
-    { name: "PGlite", start: () => startTestBridge(), dispose: async () => undefined },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_promotions_http_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      start: async () => {
-        await onServer(url, `CREATE DATABASE ${name}`);
-        const b = await startBridge({
-          config: { port: 0, hrd: undefined, databaseUrl: dbUrl.toString(), dataDir: undefined },
-          jobs: false,
-        });
-        const k = await createKey(b.db, "test");
-        return { bridge: b, client: new BridgeClient({ url: b.url, key: k.key }) };
-      },
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name}`),
-    });
-  }
-  return list;
-}
-
-describe.each(backends())("billing promotions and discount codes over HTTP on $name", (backend) => {
+describe.each(backends)("billing promotions and discount codes over HTTP on $name", (backend) => {
   let customer: number;
   const plNet = "49.99";
   const comNet = "59.90";

@@ -5,13 +5,8 @@ import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  backends,
-  companyCustomer,
-  fetchSigned,
-  paidInvoice,
-  preparePricing,
-} from "./support/billing-documents.js";
+import { bridgeBackends } from "./support/backends.js";
+import { companyCustomer, fetchSigned, paidInvoice, preparePricing } from "./support/billing-documents.js";
 import { failure } from "./support/bridge.js";
 
 interface SellerJson {
@@ -67,7 +62,9 @@ let bridge: Bridge;
 let client: BridgeClient;
 let key: string;
 
-describe.each(backends("billing_settings"))("billing settings over HTTP on $name", (backend) => {
+const backends = bridgeBackends("billing_settings", { keyName: "back office" });
+
+describe.each(backends)("billing settings over HTTP on $name", (backend) => {
   const brandingDir = mkdtempSync(join(tmpdir(), "hrdkit-branding-"));
 
   beforeAll(async () => {

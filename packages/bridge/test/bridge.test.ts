@@ -42,6 +42,21 @@ describe("bridge over HTTP (embedded sandbox)", () => {
     );
   });
 
+  it("echoes the caller's X-Request-Id, makes one when none (or a bad one) is sent, on refusals too", async () => {
+    const mine = await fetch(`${bridge.url}/health`, { headers: { "x-request-id": "whmcs-42:req/7" } });
+    expect(mine.headers.get("x-request-id")).toBe("whmcs-42:req/7");
+    const made = await fetch(`${bridge.url}/health`);
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const bad = await fetch(`${bridge.url}/health`, { headers: { "x-request-id": "<script>" } });
+    expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // Refused before any route: unsigned.
+    const refused = await fetch(`${bridge.url}/v1/billing/customers`, {
+      headers: { "x-request-id": "trace-9" },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("x-request-id")).toBe("trace-9");
+  });
+
   it("answers a signed availability call", async () => {
     const r = await client.call<{ results: { name: string; status: string }[] }>(
       "POST",

@@ -8,11 +8,11 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { openDb } from "@hrdkit/billing";
 import { type Bridge, createKey, startBridge, verifyWebhook } from "@hrdkit/bridge";
 import { createClient, HrdkitApiError, type HrdkitClient } from "@hrdkit/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdfText } from "../../billing/test/support/pdf-text.js";
+import { serverDatabases } from "./support/backends.js";
 
 interface Received {
   id: string;
@@ -48,44 +48,6 @@ async function startReceiver(secret: () => string) {
   };
 }
 
-interface Backend {
-  name: string;
-  databaseUrl?: string;
-  create: () => Promise<void>;
-  dispose: () => Promise<void>;
-}
-
-/** Runs one statement outside any database this file uses (a throwaway schema on the server). */
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-/** PGlite always; with DATABASE_URL also a PostgreSQL database made for this file. */
-function backends(): Backend[] {
-  const none = async () => undefined;
-  const list: Backend[] = [{ name: "PGlite", create: none, dispose: none }];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_flow_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      databaseUrl: dbUrl.toString(),
-      create: () => onServer(url, `CREATE DATABASE ${name}`),
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name}`),
-    });
-  }
-  return list;
-}
-
 const DOMAIN = `kwiaciarnia-roza-${randomBytes(3).toString("hex")}.pl`;
 
 async function until<T>(what: string, read: () => T | undefined, timeoutMs = 20_000): Promise<T> {
@@ -98,7 +60,7 @@ async function until<T>(what: string, read: () => T | undefined, timeoutMs = 20_
   }
 }
 
-describe.each(backends())("the custom-software flow over HTTP on $name", (backend) => {
+describe.each(serverDatabases("flow"))("the custom-software flow over HTTP on $name", (backend) => {
   let bridge: Bridge;
   let api: HrdkitClient;
   let secret = "";

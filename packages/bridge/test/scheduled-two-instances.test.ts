@@ -16,23 +16,12 @@ import { openDb } from "@hrdkit/billing";
 import { type Bridge, BridgeClient, createKey, startBridge } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventsOf, mt940Statement, seedBilling } from "./scheduled-fixtures.js";
+import { onServer } from "./support/backends.js";
 
 const URL_ = process.env.DATABASE_URL;
 const BASE = new Date("2026-06-10T08:00:00Z"); // 10:00 in Warsaw
 const TODAY = "2026-06-10";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs one statement outside any database this file uses (a throwaway schema on the server). */
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
 
 async function until<T>(
   what: string,

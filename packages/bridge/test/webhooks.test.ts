@@ -6,11 +6,9 @@
  * PGlite, and on PostgreSQL when DATABASE_URL is set (a database of its own; there a second
  * connection pool plays a second bridge instance).
  */
-import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Db, openDb } from "@hrdkit/billing";
-import { type Bridge, BridgeClient, createKey, runJobOnce, startBridge } from "@hrdkit/bridge";
+import { type Bridge, type BridgeClient, runJobOnce } from "@hrdkit/bridge";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   DEFAULT_RETRY_POLICY,
@@ -22,7 +20,8 @@ import {
   WebhookVerificationError,
   webhookDeliveryJob,
 } from "../src/webhooks/index.js";
-import { failure, startTestBridge } from "./support/bridge.js";
+import { bridgeBackends } from "./support/backends.js";
+import { failure } from "./support/bridge.js";
 
 interface Endpoint {
   id: string;
@@ -161,55 +160,11 @@ const paymentMatched = {
   receivedAt: "2026-03-14T09:12:00.000Z",
 };
 
-interface Backend {
-  name: string;
-  start: () => Promise<{ bridge: Bridge; client: BridgeClient }>;
-  /** A second, separate connection to the same database (another bridge instance), if the backend has one. */
-  secondDb?: () => Promise<Db>;
-  dispose: () => Promise<void>;
-}
-
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-function backends(): Backend[] {
-  const list: Backend[] = [
-    { name: "PGlite", start: () => startTestBridge(), dispose: async () => undefined },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_webhooks_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      start: async () => {
-        await onServer(url, `CREATE DATABASE ${name}`);
-        const b = await startBridge({
-          config: { port: 0, hrd: undefined, databaseUrl: dbUrl.toString(), dataDir: undefined },
-          jobs: false,
-        });
-        const k = await createKey(b.db, "test");
-        return { bridge: b, client: new BridgeClient({ url: b.url, key: k.key }) };
-      },
-      secondDb: () => openDb({ url: dbUrl.toString() }),
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-    });
-  }
-  return list;
-}
-
 const later = (ms: number) => new Date(Date.now() + ms);
 
-describe.each(backends())("webhooks over HTTP on $name", (backend) => {
+const backends = bridgeBackends("webhooks");
+
+describe.each(backends)("webhooks over HTTP on $name", (backend) => {
   let bridge: Bridge;
   let client: BridgeClient;
   const receivers: Receiver[] = [];

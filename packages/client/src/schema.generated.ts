@@ -288,7 +288,7 @@ export interface paths {
     put?: never;
     /**
      * Issue a correction of an invoice
-     * @description Issues a correction invoice (art. 106j) dated today (Warsaw) with the next number of the correction series (gap-free): the changed lines before and after, and the differences per VAT rate as its totals. Give `lines` (quantity and/or unit price after the correction, as decimal strings; `remove: true` withdraws a line) or `full: true` (the whole invoice to zero). Needs an Idempotency-Key: a repeat returns the first correction (`replayed: true`) and never issues a second one. Publishes `invoice.issued` (kind correction). 400 names every bad field (a position not on the invoice included); 409 `not_correctable` (a correction), `nothing_to_correct`, `correction_before_invoice`; nothing is written when refused.
+     * @description Issues a correction invoice (art. 106j) dated today (Warsaw) with the next number of the correction series (gap-free): the changed lines before and after, and the differences per VAT rate as its totals. Give `lines` (quantity and/or unit price after the correction, as decimal strings; `remove: true` withdraws a line) or `full: true` (the whole invoice to zero). Needs an Idempotency-Key: a repeat returns the first correction (`replayed: true`) and never issues a second one. Publishes `invoice.issued` (kind correction) and queues the customer's `invoice.corrected` notice (with the PDF). 400 names every bad field (a position not on the invoice included); 409 `not_correctable` (a correction), `nothing_to_correct`, `correction_before_invoice`; nothing is written when refused.
      */
     post: operations["issueInvoiceCorrection"];
     delete?: never;
@@ -432,7 +432,7 @@ export interface paths {
     put?: never;
     /**
      * Place an order: price it now and issue its proforma
-     * @description Prices the items for the customer at this moment (price group, promotions, discount code: the same quote as POST /v1/billing/quotes), redeems the promotions, makes a pending customer service for what the order registers or creates, and issues the order's proforma (number, due date, bank account, transfer title), answered 201. One proforma per `orderRef`: the same order again returns it (200, `created: false`), even under another Idempotency-Key; an orderRef of another customer is a 409 `order_ref_taken`. Needs an Idempotency-Key (a repeat gets the first answer, `replayed: true`). Refused, writing nothing: bad input (400 naming every bad field), an item not offered (409 `not_offered`), a price other than `expectedGross` (409 `price_changed`), no seller settings or buyer address (409). Publishes `order.placed` and `proforma.issued` when the proforma is made.
+     * @description Prices the items for the customer at this moment (price group, promotions, discount code: the same quote as POST /v1/billing/quotes), redeems the promotions, makes a pending customer service for what the order registers or creates, and issues the order's proforma (number, due date, bank account, transfer title), answered 201. One proforma per `orderRef`: the same order again returns it (200, `created: false`), even under another Idempotency-Key; an orderRef of another customer is a 409 `order_ref_taken`. Needs an Idempotency-Key (a repeat gets the first answer, `replayed: true`). Refused, writing nothing: bad input (400 naming every bad field), an item not offered (409 `not_offered`), a price other than `expectedGross` (409 `price_changed`), no seller settings or buyer address (409). Publishes `order.placed` and `proforma.issued` when the proforma is made, and queues the customer's `proforma.issued` notice (with the PDF) as the notification settings say.
      */
     post: operations["placeOrder"];
     delete?: never;
@@ -456,7 +456,7 @@ export interface paths {
     put?: never;
     /**
      * Record money received by hand (transfer, cash)
-     * @description Records a payment for a proforma (by id or number) or, with only `customerId`, for the customer's balance. Up to what the proforma still owes pays it (fully paid: status `paid`); the excess, and the whole amount when the proforma is cancelled, expired or already paid, is kept as the customer's balance (`outcome`, `note`). Needs an Idempotency-Key (a repeat gets the first answer, `replayed: true`); a `reference` recorded before is not recorded again (200, `duplicate: true`), and the same reference with another amount or proforma is a 409 `reference_reused`. Refused, writing nothing: bad input (400 naming every bad field), an unknown proforma or customer (404), another currency than the proforma's (409 `currency_mismatch`), a customer that is not the proforma's (409 `customer_mismatch`). Publishes `payment.matched` when a new payment names a proforma.
+     * @description Records a payment for a proforma (by id or number) or, with only `customerId`, for the customer's balance. Up to what the proforma still owes pays it (fully paid: status `paid`); the excess, and the whole amount when the proforma is cancelled, expired or already paid, is kept as the customer's balance (`outcome`, `note`). Needs an Idempotency-Key (a repeat gets the first answer, `replayed: true`); a `reference` recorded before is not recorded again (200, `duplicate: true`), and the same reference with another amount or proforma is a 409 `reference_reused`. Refused, writing nothing: bad input (400 naming every bad field), an unknown proforma or customer (404), another currency than the proforma's (409 `currency_mismatch`), a customer that is not the proforma's (409 `customer_mismatch`). Publishes `payment.matched` when a new payment names a proforma, and queues the customer's notice of a new payment.
      */
     post: operations["recordPayment"];
     delete?: never;
@@ -476,7 +476,7 @@ export interface paths {
     put?: never;
     /**
      * Record an online payment a shop's gateway confirmed
-     * @description The partner's shop forwards its payment gateway's confirmation (gateway name, the gateway's transaction id, amount, proforma). Recorded as an `online` payment with reference `<gateway>:<transactionId>` (gateway in lower case): the same transaction forwarded again, under any Idempotency-Key, records nothing and answers the first payment with `duplicate: true` (200); the same transaction id with another amount or proforma is a 409 `reference_reused`. Otherwise as POST /v1/billing/payments: partial, full and over-payments, a cancelled or expired proforma's money kept as balance. Needs an Idempotency-Key. Publishes `payment.matched` for a new payment.
+     * @description The partner's shop forwards its payment gateway's confirmation (gateway name, the gateway's transaction id, amount, proforma). Recorded as an `online` payment with reference `<gateway>:<transactionId>` (gateway in lower case): the same transaction forwarded again, under any Idempotency-Key, records nothing and answers the first payment with `duplicate: true` (200); the same transaction id with another amount or proforma is a 409 `reference_reused`. Otherwise as POST /v1/billing/payments: partial, full and over-payments, a cancelled or expired proforma's money kept as balance. Needs an Idempotency-Key. Publishes `payment.matched` for a new payment and queues the customer's notice of it.
      */
     post: operations["recordOnlinePayment"];
     delete?: never;
@@ -684,7 +684,7 @@ export interface paths {
     put?: never;
     /**
      * Issue a hand-made proforma
-     * @description A proforma typed by a person, for anything at any price: lines with net or gross unit prices (decimal strings), quantities, discounts, VAT rates; totals per VAT rate; the next number of the proforma series. It can be paid, edited, cancelled and expires like any proforma, but it never activates a service (HRD's rule): to sell a service, place an order. Needs an Idempotency-Key: a repeat gets the first proforma (`replayed: true`) and never issues a second. Bad input is a 400 naming every bad field; nothing is written. Publishes `proforma.issued`.
+     * @description A proforma typed by a person, for anything at any price: lines with net or gross unit prices (decimal strings), quantities, discounts, VAT rates; totals per VAT rate; the next number of the proforma series. It can be paid, edited, cancelled and expires like any proforma, but it never activates a service (HRD's rule): to sell a service, place an order. Needs an Idempotency-Key: a repeat gets the first proforma (`replayed: true`) and never issues a second. Bad input is a 400 naming every bad field; nothing is written. Publishes `proforma.issued` and queues the customer's notice of it.
      */
     post: operations["createManualProforma"];
     delete?: never;
@@ -728,7 +728,7 @@ export interface paths {
     put?: never;
     /**
      * Activate a paid proforma: VAT invoice, then provisioning at HRD
-     * @description Issues the VAT invoice of a paid order or renewal proforma (once) and provisions each of its lines at HRD (register, renew, transfer, option, certificate), each exactly once however often this is called. The answer lists every task: done, failed (with the reason and whether the next call retries it by itself), pending, or running (another activation holds it). Needs an Idempotency-Key: a complete activation is journaled and a repeat gets it back (`replayed: true`); an incomplete one is not, so sending it again retries what is left (pass `retryFailed: true` to retry tasks HRD refused, once the cause is fixed). Refused with 409: `manual_proforma` (a hand-made proforma activates nothing), `unpaid`, `cancelled`, `expired`, `exchange_rate_required` (EUR), `insufficient_hrd_balance` (top up the HRD balance; the invoice was issued all the same, the message names it). Publishes `invoice.issued` when it issued the invoice and `service.activated` per task it carried out.
+     * @description Issues the VAT invoice of a paid order or renewal proforma (once) and provisions each of its lines at HRD (register, renew, transfer, option, certificate), each exactly once however often this is called. The answer lists every task: done, failed (with the reason and whether the next call retries it by itself), pending, or running (another activation holds it). Needs an Idempotency-Key: a complete activation is journaled and a repeat gets it back (`replayed: true`); an incomplete one is not, so sending it again retries what is left (pass `retryFailed: true` to retry tasks HRD refused, once the cause is fixed). Refused with 409: `manual_proforma` (a hand-made proforma activates nothing), `unpaid`, `cancelled`, `expired`, `exchange_rate_required` (EUR), `insufficient_hrd_balance` (top up the HRD balance; the invoice was issued all the same, the message names it). Publishes `invoice.issued` when it issued the invoice and `service.activated` per task it carried out, and queues the customer's notices of them.
      */
     post: operations["activateProforma"];
     delete?: never;
@@ -896,7 +896,7 @@ export interface paths {
     put?: never;
     /**
      * Run the renewals: a proforma per service about to expire
-     * @description Makes one renewal proforma per active, auto-renewed service whose term ends within its kind's lead days (billing settings, 30 by default): the renew service at the customer's price group price, service period from the current expiry. Safe to run at any time and as often as wanted: a service and term never get a second proforma (counted in `alreadyThere`). Services that cannot be priced or have no buyer address are listed in `skipped` with the reason. Needs an Idempotency-Key: a repeat gets the first answer (`replayed: true`). No body: the run is for now (its Warsaw day is the issue date). Publishes `proforma.issued` per proforma made — also for the batches stored before a run that failed part-way (each batch is its own transaction; running again finishes the rest).
+     * @description Makes one renewal proforma per active, auto-renewed service whose term ends within its kind's lead days (billing settings, 30 by default): the renew service at the customer's price group price, service period from the current expiry. Safe to run at any time and as often as wanted: a service and term never get a second proforma (counted in `alreadyThere`). Services that cannot be priced or have no buyer address are listed in `skipped` with the reason. Needs an Idempotency-Key: a repeat gets the first answer (`replayed: true`). No body: the run is for now (its Warsaw day is the issue date). Publishes `proforma.issued` and queues the customer's notice of it per proforma made — also for the batches stored before a run that failed part-way (each batch is its own transaction; running again finishes the rest).
      */
     post: operations["runRenewals"];
     delete?: never;
@@ -1164,7 +1164,7 @@ export interface paths {
     put?: never;
     /**
      * Upload a bank statement (MT940 or CSV) and match its payments
-     * @description The body is the statement file exactly as the bank exported it, sent as text/plain, text/csv or application/octet-stream (the signature covers its raw bytes); `format`, `csv` and `encoding` are query parameters. Each credit is matched to a proforma by the number in its title (MT940 `:86:` ~20–~25 or <20–<25, wrapped lines joined; a CSV title column) and recorded as a transfer; a credit with no number is matched by amount from an account that paid for one customer before; the rest is unmatched (see GET /v1/billing/statements/unmatched); debits are ignored. The same file again writes nothing and returns the first result (`alreadyImported: true`, 200); an entry already seen on an earlier statement is a `duplicate`. Needs an Idempotency-Key. A malformed file is a 400 naming the bad lines under `body`; nothing is written. Publishes `payment.matched` per payment recorded for a proforma.
+     * @description The body is the statement file exactly as the bank exported it, sent as text/plain, text/csv or application/octet-stream (the signature covers its raw bytes); `format`, `csv` and `encoding` are query parameters. Each credit is matched to a proforma by the number in its title (MT940 `:86:` ~20–~25 or <20–<25, wrapped lines joined; a CSV title column) and recorded as a transfer; a credit with no number is matched by amount from an account that paid for one customer before; the rest is unmatched (see GET /v1/billing/statements/unmatched); debits are ignored. The same file again writes nothing and returns the first result (`alreadyImported: true`, 200); an entry already seen on an earlier statement is a `duplicate`. Needs an Idempotency-Key. A malformed file is a 400 naming the bad lines under `body`; nothing is written. Publishes `payment.matched` per payment recorded for a proforma, and queues each customer's notice of the payment.
      */
     post: operations["importStatement"];
     delete?: never;
@@ -1184,7 +1184,7 @@ export interface paths {
     put?: never;
     /**
      * Match an unmatched transfer by hand
-     * @description Records the unmatched entry as a transfer for the proforma (the same rules as recording a payment: partial, full, over; a cancelled or expired proforma's money kept as balance) or for the customer's balance. Needs an Idempotency-Key; the entry's key is the payment's reference, so it is never recorded twice. Refused, writing nothing: an entry that is not unmatched (409 `not_unmatched`), an unknown proforma or customer (404), another currency (409). Publishes `payment.matched` for a proforma.
+     * @description Records the unmatched entry as a transfer for the proforma (the same rules as recording a payment: partial, full, over; a cancelled or expired proforma's money kept as balance) or for the customer's balance. Needs an Idempotency-Key; the entry's key is the payment's reference, so it is never recorded twice. Refused, writing nothing: an entry that is not unmatched (409 `not_unmatched`), an unknown proforma or customer (404), another currency (409). Publishes `payment.matched` for a proforma, and queues the customer's notice of the payment.
      */
     post: operations["assignStatementEntry"];
     delete?: never;
@@ -1841,6 +1841,326 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/notifications/events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The kinds of notice, with their channels and variables
+     * @description The catalogue a template editor is built from: every kind of notice (event), the channels it is sent on, whether it is marketing, and the variables its templates may name (type, required, a description in Polish and English, a sample value), plus the helpers templates may use (`{{#if}}`, `{{plural}}`, …).
+     */
+    get: operations["listNoticeEvents"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/notices": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List notices in the outbox
+     * @description Notices newest first, filtered by every filter given, by cursor: pass `nextCursor` as `cursor` with the same filters for the next page; null on the last. A page never shifts as new notices arrive. `status=unsendable` lists customers a notice could not reach (no or invalid address or phone); `status=uncertain` lists e-mails cut off mid-send, for a person to resend or cancel.
+     */
+    get: operations["listNotices"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/notices/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a notice with its attempts
+     * @description The notice as stored (bodies, recipient, status and reason) with every attempt to send it, oldest first: when, the outcome, what the provider said. Attachments are listed by name, type and size.
+     */
+    get: operations["getNotice"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/notices/{id}/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a notice that has not gone out
+     * @description Stops a `queued` notice, or closes a `failed`, `unsendable` or `uncertain` one a person has dealt with: status `cancelled`, the reason naming who cancelled it. A notice being sent or already sent (or cancelled) is a 409 `not_cancellable`, nothing changed.
+     */
+    post: operations["cancelNotice"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/notices/{id}/resend": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a notice again, as a new notice
+     * @description Makes a NEW notice with the original's content (subject, bodies, attachments, sender), linked by `resentFrom` and queued: the outbox sends it within seconds. The original stays as it was. Works whatever the original's status: an `uncertain` e-mail someone checked, a `failed` SMS to a corrected number (`to`), a `sent` one the customer asks for again. An invalid `to` makes the copy `unsendable` with the reason. Needs an Idempotency-Key: a repeat returns the first copy (`replayed: true`) and never sends twice.
+     */
+    post: operations["resendNotice"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/offers": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List offers
+     * @description Offers newest first, optionally of one status, by cursor: pass `nextCursor` as `cursor` with the same filter for the next page; null on the last.
+     */
+    get: operations["listOffers"];
+    put?: never;
+    /**
+     * Create a draft offer
+     * @description Stores a draft; nothing is sent. The subject, HTML, text and SMS are Handlebars like templates, with the offer variables only: `customerName`, `sellerName`, `sellerEmail`, `sellerPhone`, `panelUrl`, `unsubscribeUrl`. The way out is added whatever the partner writes (an unsubscribe footer in the e-mail, an opt-out line in the SMS, RFC 8058 one-click headers). A 400 names every bad field: a missing part, an unknown variable, a bad segment, SMS without `smsText`. Creating a draft twice makes two drafts (cancel one); only sending takes an Idempotency-Key.
+     */
+    post: operations["createOffer"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/offers/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get an offer
+     * @description The offer as stored, its status, and the counts of what was queued for it so far.
+     */
+    get: operations["getOffer"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change a draft offer
+     * @description Changes the fields given; the result is checked whole (turning SMS on needs `smsText`), with a 400 naming every bad field. Only a draft changes: once sending began, what went out must stay what the offer says (409 `offer_not_draft`).
+     */
+    patch: operations["updateOffer"];
+    trace?: never;
+  };
+  "/v1/notifications/offers/{id}/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a draft offer or a send under way
+     * @description A draft is cancelled; a send under way stops after the batch it is on, and the offer's notices still waiting in the outbox are cancelled. What already went out stays sent and its unsubscribe links keep working. Cancelling a cancelled offer changes nothing; a sent offer is a 409 `offer_sent`.
+     */
+    post: operations["cancelOffer"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/offers/{id}/recipients": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The customers an offer was queued for
+     * @description Every customer a send handled, by customer id, with the notices queued for them (follow them in the outbox: GET /v1/notifications/notices/{id}) or why none was (`skippedReason`), by cursor: pass `nextCursor` as `cursor` with the same filter for the next page; null on the last.
+     */
+    get: operations["listOfferRecipients"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/offers/{id}/send": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send an offer to the customers of its segment who consented
+     * @description Queues one e-mail (and one SMS when the offer goes by SMS) for every customer of the segment whose consent is in force now, each with its own unsubscribe link to `<HRDKIT_PUBLIC_URL>/unsubscribe` (signed with HRDKIT_UNSUBSCRIBE_SECRET; either unset → 409 `offers_not_configured` naming it). Customers with consent but no address or mobile phone are counted as `skipped` (see the recipients). The call returns once everything is queued (500 customers a transaction: a send to tens of thousands takes a while, give it a long timeout); delivery happens later, by the outbox worker, at most HRDKIT_OFFER_RATE messages a second on e-mail and on SMS each (the rate applies to the whole channel, other notices included). The sender, SMS sender name and panel address come from the notification settings; the seller settings must be set (409 `no_seller`). Needs an Idempotency-Key: a repeat returns the first answer (`replayed: true`). Nobody ever gets an offer twice: a send cut off by a restart resumes with another call, and sending a sent offer again reaches only customers who joined the segment or consented since. A cancelled offer is a 409 `offer_cancelled`.
+     */
+    post: operations["sendOffer"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/segments/preview": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Count whom a segment reaches
+     * @description How many customers the segment matches, how many of them have the consent in force at `at` (who would receive an offer sent then), and up to 10 of those. Nothing is stored or sent. A bad segment is a 400 naming every bad field, as creating an offer with it would be.
+     */
+    post: operations["previewOfferSegment"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/settings": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The notification settings in force
+     * @description Which notices go out on which channel (every event with each of its channels), the reminder days and the days SMS and calls go too, quiet hours, the SMS sender, the default language, the customer panel's address and its links, the e-mail sender: the partner's changes over the defaults.
+     */
+    get: operations["getNotifySettings"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change some notification settings
+     * @description Changes only the fields given (`channels`: only the switches named); `null` clears smsSender, panelUrl, mailFrom or a link. Checked whole before anything is written: a 400 names every bad field (an unknown event or channel, a channel the event has no template for, a bad day or hour, an SMS sender SMSAPI would refuse, an SMS or phone day that is not a reminder day). Applying the same change twice changes nothing but the time, so no Idempotency-Key.
+     */
+    patch: operations["updateNotifySettings"];
+    trace?: never;
+  };
+  "/v1/notifications/templates": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every notice template in force
+     * @description Each event × its channels × language: the partner's version where one is saved (`source: custom`), else the built-in one (`default`), in catalogue order. Filters combine. The whole set is a few dozen templates, so it comes as one list.
+     */
+    get: operations["listNoticeTemplates"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/templates/preview": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Render a template with sample values
+     * @description Renders an unsaved template (`template`, checked as saving would check it: the same 400s, under `template.`) or, without `template`, the one in force for the key, with the event's sample values. Once the seller's data is set (PUT /v1/billing/settings/seller), its name, e-mail, phone and accent colour replace the samples. An SMS preview says how many parts it takes and in which encoding. Nothing is stored or sent.
+     */
+    post: operations["previewNoticeTemplate"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/notifications/templates/{event}/{channel}/{language}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The template in force for an event, channel and language
+     * @description The partner's version, or the built-in default. A channel the event is not sent on is a 400 naming `channel` (GET /v1/notifications/events lists each event's channels).
+     */
+    get: operations["getNoticeTemplate"];
+    /**
+     * Save the partner's version of a template
+     * @description Stores the template; it is used for every notice of this kind from now on. E-mail needs `subject`, `html` and `text`; SMS and voice `text` only. Refused with a 400 naming each bad field and, in its message, the unknown variables or helpers, or the line of a syntax error: every field must render with the event's variables alone (GET /v1/notifications/events). Saving the same template again changes nothing but the time, so no Idempotency-Key.
+     */
+    put: operations["saveNoticeTemplate"];
+    post?: never;
+    /**
+     * Reset a template to the built-in default
+     * @description Drops the partner's version; the built-in template applies again and is returned. Resetting a template that is already the default changes nothing.
+     */
+    delete: operations["resetNoticeTemplate"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/tlds/pricing": {
     parameters: {
       query?: never;
@@ -2130,6 +2450,16 @@ export interface components {
       /** @description Why the logo set cannot be printed, when it cannot */
       logoProblem: string | null;
     };
+    /** @description Why the notice is cancelled */
+    CancelNoticeInput: {
+      /** @description Why, kept in the notice's reason */
+      reason?: string;
+    };
+    /** @description Who cancels the offer */
+    CancelOfferInput: {
+      /** @description Who did it; default `api-key:<key id>` */
+      actor?: string;
+    };
     /** @description Why the proforma is cancelled */
     CancelProformaInput: {
       /** @description Why, kept with the proforma */
@@ -2293,7 +2623,7 @@ export interface components {
       /** @description When the customer gave or withdrew it (ISO 8601) */
       at: string;
       /** @enum {string} */
-      via: "form" | "email" | "phone" | "paper" | "import" | "panel";
+      via: "form" | "email" | "phone" | "paper" | "import" | "panel" | "link";
       actor: string;
       note: string | null;
     };
@@ -2318,6 +2648,11 @@ export interface components {
       /** @description The registrant account at HRD */
       hrdUserId?: number;
       priceGroupId?: number;
+      /**
+       * @description The language of the customer's notices (pl, en); default the notification settings' (pl)
+       * @enum {string}
+       */
+      language?: "pl" | "en";
       /** @description correspondence is required once the customer has any detail beyond its name */
       addresses?: {
         correspondence?: {
@@ -2364,6 +2699,33 @@ export interface components {
        */
       currency?: "PLN" | "EUR";
     };
+    /** @description A draft offer; every field may name only the offer variables */
+    CreateOfferInput: {
+      title: string;
+      /** @description Handlebars: `{{customerName}}`, `{{sellerName}}`, … (one line) */
+      subject: string;
+      /** @description The e-mail's inner HTML; the partner's frame and an unsubscribe footer are added */
+      html: string;
+      /** @description The e-mail's plain text; an unsubscribe line is added */
+      text: string;
+      /** @description Required when `channels` has sms; an opt-out line is added */
+      smsText?: string | null;
+      /** @description Default [email] */
+      channels?: ("email" | "sms")[];
+      segment?: components["schemas"]["OfferSegmentInput"];
+      /**
+       * @description The language of the unsubscribe footer and SMS opt-out line the bridge adds
+       * @enum {string}
+       */
+      language?: "pl" | "en";
+      /**
+       * @description Default offers
+       * @enum {string}
+       */
+      consentKind?: "newsletter" | "offers";
+      /** @description Who wrote it (createdBy / updatedBy); default `api-key:<key id>` */
+      actor?: string;
+    };
     /** @description A receiver to register and the event types it wants */
     CreateWebhookInput: {
       /** @description Where deliveries are POSTed: http:// or https://, no user name or password in it */
@@ -2403,6 +2765,11 @@ export interface components {
       landlinePhone: string | null;
       hrdUserId: number | null;
       priceGroupId: number | null;
+      /**
+       * @description The language of the customer's notices (pl, en)
+       * @enum {string}
+       */
+      language: "pl" | "en";
       firstOrderAt: string | null;
       createdAt: string;
       updatedAt: string;
@@ -2636,6 +3003,11 @@ export interface components {
       landlinePhone: string | null;
       hrdUserId: number | null;
       priceGroupId: number | null;
+      /**
+       * @description The language of the customer's notices (pl, en)
+       * @enum {string}
+       */
+      language: "pl" | "en";
       firstOrderAt: string | null;
       createdAt: string;
       updatedAt: string;
@@ -3449,6 +3821,496 @@ export interface components {
       /** @description Applies only with one of its discount codes */
       requiresCode?: boolean;
     };
+    /** @description A notice in the outbox */
+    Notice: {
+      id: number;
+      /** @description What the notice is about, e.g. `renewal.reminder` */
+      event: string;
+      /**
+       * @description phone: a voice call read out
+       * @enum {string}
+       */
+      channel: "email" | "sms" | "phone";
+      customerId: number | null;
+      /** @description E-mail address or E.164 phone; null when the notice had none */
+      recipient: string | null;
+      language: string;
+      /** @description E-mail: the From address; SMS: the sender name (null: the default) */
+      sender: string | null;
+      /** @description E-mail: the From display name */
+      senderName: string | null;
+      replyTo: string | null;
+      subject: string | null;
+      /** @description The plain-text e-mail, the SMS, or what a voice call reads out */
+      text: string;
+      headers: {
+        [key: string]: string;
+      } | null;
+      /** @description E-mail attachments: what they are, not their bytes */
+      attachments: {
+        filename: string;
+        contentType: string;
+        /** @description Bytes */
+        size: number;
+      }[];
+      dedupeKey: string | null;
+      /** @description Given to the provider (the e-mail's Message-ID, SMSAPI's idx): find the message there by it */
+      idempotencyKey: string;
+      /**
+       * @description queued → sending → sent → delivered; or failed, unsendable (the recipient cannot be sent to as given), uncertain (cut off mid-send on e-mail: a person decides) or cancelled
+       * @enum {string}
+       */
+      status:
+        | "queued"
+        | "sending"
+        | "sent"
+        | "delivered"
+        | "failed"
+        | "unsendable"
+        | "uncertain"
+        | "cancelled";
+      /** @description Why it failed, is unsendable, uncertain, cancelled, or waiting */
+      reason: string | null;
+      attemptCount: number;
+      /** @description Not sent before this (retries and quiet hours move it) */
+      nextAttemptAt: string;
+      /** @description While sending: when the worker's claim expires */
+      leaseUntil: string | null;
+      /** @description The provider's id of the message */
+      providerId: string | null;
+      /** @description SMS parts billed, when the provider said */
+      parts: number | null;
+      /** @description The notice this one resends */
+      resentFrom: number | null;
+      /** @description Who resent it; null for notices the system made */
+      createdBy: string | null;
+      createdAt: string;
+      updatedAt: string;
+      sentAt: string | null;
+      deliveredAt: string | null;
+      /** @description E-mail: the HTML body as sent */
+      html: string | null;
+    };
+    /** @description A notice with every attempt to send it, oldest first */
+    NoticeDetail: {
+      id: number;
+      /** @description What the notice is about, e.g. `renewal.reminder` */
+      event: string;
+      /**
+       * @description phone: a voice call read out
+       * @enum {string}
+       */
+      channel: "email" | "sms" | "phone";
+      customerId: number | null;
+      /** @description E-mail address or E.164 phone; null when the notice had none */
+      recipient: string | null;
+      language: string;
+      /** @description E-mail: the From address; SMS: the sender name (null: the default) */
+      sender: string | null;
+      /** @description E-mail: the From display name */
+      senderName: string | null;
+      replyTo: string | null;
+      subject: string | null;
+      /** @description The plain-text e-mail, the SMS, or what a voice call reads out */
+      text: string;
+      headers: {
+        [key: string]: string;
+      } | null;
+      /** @description E-mail attachments: what they are, not their bytes */
+      attachments: {
+        filename: string;
+        contentType: string;
+        /** @description Bytes */
+        size: number;
+      }[];
+      dedupeKey: string | null;
+      /** @description Given to the provider (the e-mail's Message-ID, SMSAPI's idx): find the message there by it */
+      idempotencyKey: string;
+      /**
+       * @description queued → sending → sent → delivered; or failed, unsendable (the recipient cannot be sent to as given), uncertain (cut off mid-send on e-mail: a person decides) or cancelled
+       * @enum {string}
+       */
+      status:
+        | "queued"
+        | "sending"
+        | "sent"
+        | "delivered"
+        | "failed"
+        | "unsendable"
+        | "uncertain"
+        | "cancelled";
+      /** @description Why it failed, is unsendable, uncertain, cancelled, or waiting */
+      reason: string | null;
+      attemptCount: number;
+      /** @description Not sent before this (retries and quiet hours move it) */
+      nextAttemptAt: string;
+      /** @description While sending: when the worker's claim expires */
+      leaseUntil: string | null;
+      /** @description The provider's id of the message */
+      providerId: string | null;
+      /** @description SMS parts billed, when the provider said */
+      parts: number | null;
+      /** @description The notice this one resends */
+      resentFrom: number | null;
+      /** @description Who resent it; null for notices the system made */
+      createdBy: string | null;
+      createdAt: string;
+      updatedAt: string;
+      sentAt: string | null;
+      deliveredAt: string | null;
+      /** @description E-mail: the HTML body as sent */
+      html: string | null;
+      attempts: {
+        number: number;
+        startedAt: string;
+        finishedAt: string | null;
+        /** @enum {string} */
+        outcome: "sending" | "sent" | "delivered" | "retry" | "failed" | "unknown" | "interrupted";
+        /** @description What the provider or the connection said */
+        error: string | null;
+        providerId: string | null;
+        /** @description How the outcome was learnt when not from the provider's answer */
+        detail: string | null;
+      }[];
+    };
+    /** @description Every kind of notice and what templates may use */
+    NoticeEventCatalogue: {
+      events: components["schemas"]["NoticeEventSpec"][];
+      languages: ("pl" | "en")[];
+      helpers: {
+        name: string;
+        /** @description Used as {{#name}}…{{/name}} */
+        block: boolean;
+        description: string;
+      }[];
+    };
+    /** @description A kind of notice, its channels and its variables */
+    NoticeEventSpec: {
+      /**
+       * @description The kind of notice, e.g. `renewal.reminder`
+       * @enum {string}
+       */
+      event:
+        | "proforma.issued"
+        | "renewal.reminder"
+        | "payment.received"
+        | "payment.partial"
+        | "payment.overpaid"
+        | "service.activated"
+        | "invoice.issued"
+        | "invoice.corrected"
+        | "domain.expired"
+        | "transfer.progress"
+        | "trade.progress"
+        | "certificate.issued"
+        | "certificate.expiring"
+        | "offer";
+      description: {
+        pl: string;
+        en: string;
+      };
+      /** @description The channels it is sent on: templates exist for these only */
+      channels: ("email" | "sms" | "phone")[];
+      /** @description Sent only to customers who consented, with a way to unsubscribe */
+      marketing: boolean;
+      /** @description Common variables first, then the event's own */
+      variables: components["schemas"]["NoticeVariable"][];
+    };
+    /** @description A page of notices, newest first; nextCursor null on the last */
+    NoticePage: {
+      items: components["schemas"]["NoticeSummary"][];
+      nextCursor: string | null;
+    };
+    /** @description A template rendered with the event's sample values */
+    NoticePreview: {
+      /** @enum {string} */
+      source: "custom" | "default" | "unsaved";
+      subject: string | null;
+      /** @description E-mail: the inner HTML as rendered */
+      html: string | null;
+      text: string;
+      /** @description SMS only: how operators will count it */
+      sms: {
+        /**
+         * @description ucs-2 once any character (ą, ł, …) is outside GSM-7
+         * @enum {string}
+         */
+        encoding: "gsm-7" | "ucs-2";
+        /** @description Length as the encoding counts it */
+        units: number;
+        /** @description Parts the SMS is split into and billed as */
+        parts: number;
+      } | null;
+    };
+    /** @description A notice as lists show it (the HTML body is in GET …/{id}) */
+    NoticeSummary: {
+      id: number;
+      /** @description What the notice is about, e.g. `renewal.reminder` */
+      event: string;
+      /**
+       * @description phone: a voice call read out
+       * @enum {string}
+       */
+      channel: "email" | "sms" | "phone";
+      customerId: number | null;
+      /** @description E-mail address or E.164 phone; null when the notice had none */
+      recipient: string | null;
+      language: string;
+      /** @description E-mail: the From address; SMS: the sender name (null: the default) */
+      sender: string | null;
+      /** @description E-mail: the From display name */
+      senderName: string | null;
+      replyTo: string | null;
+      subject: string | null;
+      /** @description The plain-text e-mail, the SMS, or what a voice call reads out */
+      text: string;
+      headers: {
+        [key: string]: string;
+      } | null;
+      /** @description E-mail attachments: what they are, not their bytes */
+      attachments: {
+        filename: string;
+        contentType: string;
+        /** @description Bytes */
+        size: number;
+      }[];
+      dedupeKey: string | null;
+      /** @description Given to the provider (the e-mail's Message-ID, SMSAPI's idx): find the message there by it */
+      idempotencyKey: string;
+      /**
+       * @description queued → sending → sent → delivered; or failed, unsendable (the recipient cannot be sent to as given), uncertain (cut off mid-send on e-mail: a person decides) or cancelled
+       * @enum {string}
+       */
+      status:
+        | "queued"
+        | "sending"
+        | "sent"
+        | "delivered"
+        | "failed"
+        | "unsendable"
+        | "uncertain"
+        | "cancelled";
+      /** @description Why it failed, is unsendable, uncertain, cancelled, or waiting */
+      reason: string | null;
+      attemptCount: number;
+      /** @description Not sent before this (retries and quiet hours move it) */
+      nextAttemptAt: string;
+      /** @description While sending: when the worker's claim expires */
+      leaseUntil: string | null;
+      /** @description The provider's id of the message */
+      providerId: string | null;
+      /** @description SMS parts billed, when the provider said */
+      parts: number | null;
+      /** @description The notice this one resends */
+      resentFrom: number | null;
+      /** @description Who resent it; null for notices the system made */
+      createdBy: string | null;
+      createdAt: string;
+      updatedAt: string;
+      sentAt: string | null;
+      deliveredAt: string | null;
+    };
+    /** @description The template in force for an event, channel and language (Handlebars syntax) */
+    NoticeTemplate: {
+      /**
+       * @description The kind of notice, e.g. `renewal.reminder`
+       * @enum {string}
+       */
+      event:
+        | "proforma.issued"
+        | "renewal.reminder"
+        | "payment.received"
+        | "payment.partial"
+        | "payment.overpaid"
+        | "service.activated"
+        | "invoice.issued"
+        | "invoice.corrected"
+        | "domain.expired"
+        | "transfer.progress"
+        | "trade.progress"
+        | "certificate.issued"
+        | "certificate.expiring"
+        | "offer";
+      /**
+       * @description phone: a voice call read out
+       * @enum {string}
+       */
+      channel: "email" | "sms" | "phone";
+      /** @enum {string} */
+      language: "pl" | "en";
+      /** @description E-mail only */
+      subject: string | null;
+      /** @description E-mail only: the message's inner HTML (the layout adds the frame) */
+      html: string | null;
+      /** @description The plain-text e-mail, the SMS, or what a voice call reads out */
+      text: string;
+      /**
+       * @description custom: the partner's version; default: the built-in one
+       * @enum {string}
+       */
+      source: "custom" | "default";
+      /** @description When the partner's version was saved (null for a default) */
+      updatedAt: string | null;
+      updatedBy: string | null;
+    };
+    /** @description The templates in force, in catalogue order */
+    NoticeTemplateList: {
+      items: components["schemas"]["NoticeTemplate"][];
+    };
+    /** @description A variable templates of an event may name */
+    NoticeVariable: {
+      /** @description As templates write it: `{{customerName}}` */
+      name: string;
+      /** @enum {string} */
+      type: "text" | "money" | "date" | "url" | "integer" | "boolean" | "list";
+      /** @description False: may be absent (renders empty; test it with {{#if}}) */
+      required: boolean;
+      description: {
+        pl: string;
+        en: string;
+      };
+      /** @description A realistic value; previews use it */
+      sample:
+        | string
+        | number
+        | boolean
+        | {
+            [key: string]: string | number | boolean;
+          }[];
+      /** @description text only: the values it can take */
+      values?: string[];
+      /**
+       * @description Filled from the seller's settings when the caller gives none
+       * @enum {string}
+       */
+      fromBranding?: "sellerName" | "sellerEmail" | "sellerPhone" | "panelUrl";
+      /** @description list only: the fields of each item, for {{#each}} */
+      fields?: {
+        /** @description As templates write it: `{{customerName}}` */
+        name: string;
+        /** @enum {string} */
+        type: "text" | "money" | "date" | "url" | "integer" | "boolean" | "list";
+        /** @description False: may be absent (renders empty; test it with {{#if}}) */
+        required: boolean;
+        description: {
+          pl: string;
+          en: string;
+        };
+        /** @description A realistic value; previews use it */
+        sample:
+          | string
+          | number
+          | boolean
+          | {
+              [key: string]: string | number | boolean;
+            }[];
+        /** @description text only: the values it can take */
+        values?: string[];
+        /**
+         * @description Filled from the seller's settings when the caller gives none
+         * @enum {string}
+         */
+        fromBranding?: "sellerName" | "sellerEmail" | "sellerPhone" | "panelUrl";
+      }[];
+    };
+    /** @description The notification settings in force (defaults included) */
+    NotifySettings: {
+      /** @description Every event (`renewal.reminder`, …) with each of its channels */
+      channels: {
+        [key: string]: {
+          [key: string]: boolean;
+        };
+      };
+      /** @description Days before expiry, e.g. [30, 14, 7, 1] */
+      renewalReminderDays: number[];
+      /** @description The reminder days on which SMS and phone go too (when on for the event) */
+      reminderChannelDays: {
+        /** @description Days before expiry, e.g. [30, 14, 7, 1] */
+        sms: number[];
+        /** @description Days before expiry, e.g. [30, 14, 7, 1] */
+        phone: number[];
+      };
+      /** @description SMS and calls wait for the morning; false: never */
+      quietHours:
+        | {
+            /** @description HH:MM, e.g. 21:00 */
+            start: string;
+            /** @description HH:MM, e.g. 08:00 */
+            end: string;
+            /** @description IANA time zone, e.g. Europe/Warsaw */
+            timeZone: string;
+          }
+        | false;
+      /** @description The sender name registered at SMSAPI; null: its default */
+      smsSender: string | null;
+      /** @description GSM-7: 160 characters a part instead of 70 */
+      smsWithoutPolishLetters: boolean;
+      /** @enum {string} */
+      defaultLanguage: "pl" | "en";
+      /** @description The customer panel (`panelUrl` of every template) */
+      panelUrl: string | null;
+      /** @description Sends e-mail from this address instead of the seller's */
+      mailFrom: {
+        name: string | null;
+        address: string;
+      } | null;
+      /** @description Addresses in the panel, as patterns ({panelUrl}, {serviceId}, {proformaId}, …) */
+      links: {
+        /** @description `renewUrl` of reminders and expiry notices, e.g. `{panelUrl}/uslugi/{serviceId}/odnow` */
+        renew?: string;
+        /** @description `manageUrl` of `service.activated`, e.g. `{panelUrl}/uslugi/{serviceId}` */
+        manage?: string;
+        /** @description `paymentUrl` of proformas, e.g. `{panelUrl}/platnosci/{proformaId}` */
+        payment?: string;
+        /** @description `documentUrl` of invoices and corrections, e.g. `{panelUrl}/dokumenty/{invoiceId}` */
+        document?: string;
+      };
+      updatedAt: string | null;
+      updatedBy: string | null;
+    };
+    /** @description A change to the notification settings: fields left out stay, null clears */
+    NotifySettingsPatchInput: {
+      /** @description Only the named switches change: `{ "payment.received": { "sms": true } }` */
+      channels?: {
+        [key: string]: {
+          [key: string]: boolean;
+        };
+      };
+      /** @description Days before expiry, e.g. [30, 14, 7, 1] */
+      renewalReminderDays?: number[];
+      reminderChannelDays?: {
+        /** @description Days before expiry, e.g. [30, 14, 7, 1] */
+        sms?: number[];
+        /** @description Days before expiry, e.g. [30, 14, 7, 1] */
+        phone?: number[];
+      };
+      quietHours?:
+        | false
+        | {
+            start: string;
+            end: string;
+            timeZone?: string;
+          };
+      /** @description 1–11 letters and digits; null: SMSAPI's default */
+      smsSender?: string | null;
+      smsWithoutPolishLetters?: boolean;
+      /** @enum {string} */
+      defaultLanguage?: "pl" | "en";
+      panelUrl?: string | null;
+      mailFrom?: {
+        name?: string | null;
+        address: string;
+      } | null;
+      /** @description null drops a link */
+      links?: {
+        renew?: string | null;
+        manage?: string | null;
+        payment?: string | null;
+        document?: string | null;
+      };
+      /** @description Who changed them (kept as updatedBy); default `api-key:<key id>` */
+      actor?: string;
+    };
     /** @description A document number series */
     NumberSeries: {
       id: number;
@@ -3468,6 +4330,116 @@ export interface components {
     /** @description Every number series, by kind */
     NumberSeriesList: {
       items: components["schemas"]["NumberSeries"][];
+    };
+    /** @description An offer and what was queued for it */
+    Offer: {
+      id: number;
+      /** @description The partner's own name for it (customers never see it) */
+      title: string;
+      subject: string;
+      html: string;
+      text: string;
+      smsText: string | null;
+      channels: ("email" | "sms")[];
+      segment: components["schemas"]["OfferSegment"];
+      /**
+       * @description The language of the unsubscribe footer and SMS opt-out line the bridge adds
+       * @enum {string}
+       */
+      language: "pl" | "en";
+      /**
+       * @description The consent a customer must have in force when it is sent
+       * @enum {string}
+       */
+      consentKind: "newsletter" | "offers";
+      /**
+       * @description draft → sending → sent; a draft or an unfinished send may be cancelled
+       * @enum {string}
+       */
+      status: "draft" | "sending" | "sent" | "cancelled";
+      createdBy: string;
+      createdAt: string;
+      updatedBy: string;
+      updatedAt: string;
+      /** @description When the first send began */
+      sendStartedAt: string | null;
+      sentBy: string | null;
+      /** @description When the first send finished queueing (not delivery) */
+      sentAt: string | null;
+      cancelledBy: string | null;
+      cancelledAt: string | null;
+      counts: components["schemas"]["OfferCounts"];
+    };
+    /** @description Customers and notices an offer was queued for */
+    OfferCounts: {
+      /** @description Customers who got at least one notice queued */
+      recipients: number;
+      emails: number;
+      sms: number;
+      /** @description Customers with consent but nowhere to send to (see the recipients) */
+      skipped: number;
+    };
+    /** @description A page of offers, newest first; nextCursor null on the last */
+    OfferPage: {
+      items: components["schemas"]["Offer"][];
+      nextCursor: string | null;
+    };
+    /** @description A page of an offer's recipients, by customer id */
+    OfferRecipientPage: {
+      items: {
+        customerId: number;
+        /** @description GET /v1/notifications/notices/{id} */
+        emailNoticeId: number | null;
+        smsNoticeId: number | null;
+        /** @description Why nothing was sent (no e-mail address, no mobile phone) */
+        skippedReason: string | null;
+        recordedAt: string;
+      }[];
+      nextCursor: string | null;
+    };
+    /** @description Whom an offer is meant for: every condition given must hold; `{}` is every customer */
+    OfferSegment: {
+      customerTypes?: ("person" | "company")[];
+      /** @description A customer with no price group of its own counts as in the default group */
+      priceGroupIds?: number[];
+      /** @description Customers since this day (inclusive) */
+      createdFrom?: string;
+      /** @description Customers created up to this day (inclusive) */
+      createdTo?: string;
+      /** @description Customers holding at least one service that meets every condition given */
+      services?: {
+        kinds?: ("domain" | "option" | "ssl" | "hosting")[];
+        /** @description Without the dot, exact: `pl` does not include `com.pl` */
+        tlds?: string[];
+        /** @description A day, YYYY-MM-DD (Warsaw) */
+        expiringFrom?: string;
+        /** @description A day, YYYY-MM-DD (Warsaw) */
+        expiringTo?: string;
+        /** @description Default [active] */
+        statuses?: ("pending" | "active" | "expired" | "cancelled")[];
+      };
+    };
+    /** @description Whom an offer is meant for: every condition given must hold; `{}` is every customer */
+    OfferSegmentInput: {
+      customerTypes?: ("person" | "company")[];
+      /** @description A customer with no price group of its own counts as in the default group */
+      priceGroupIds?: number[];
+      /** @description Customers since this day (inclusive) */
+      createdFrom?: string;
+      /** @description Customers created up to this day (inclusive) */
+      createdTo?: string;
+      /** @description Customers holding at least one service that meets every condition given */
+      services?: {
+        kinds?: ("domain" | "option" | "ssl" | "hosting")[];
+        /** @description Without the dot, exact: `pl` does not include `com.pl` */
+        tlds?: string[];
+        /** @description A day, YYYY-MM-DD (Warsaw) */
+        expiringFrom?: string;
+        /** @description A day, YYYY-MM-DD (Warsaw) */
+        expiringTo?: string;
+        /** @description Default [active] */
+        statuses?: ("pending" | "active" | "expired" | "cancelled")[];
+      };
     };
     /** @description One thing ordered */
     OrderItemInput: {
@@ -3525,6 +4497,56 @@ export interface components {
       proforma: components["schemas"]["Proforma"];
       /** @description True when this is the stored answer of an earlier call */
       replayed: boolean;
+    };
+    /** @description What to preview: a key, and optionally an unsaved template */
+    PreviewNoticeTemplateInput: {
+      /**
+       * @description The kind of notice, e.g. `renewal.reminder`
+       * @enum {string}
+       */
+      event:
+        | "proforma.issued"
+        | "renewal.reminder"
+        | "payment.received"
+        | "payment.partial"
+        | "payment.overpaid"
+        | "service.activated"
+        | "invoice.issued"
+        | "invoice.corrected"
+        | "domain.expired"
+        | "transfer.progress"
+        | "trade.progress"
+        | "certificate.issued"
+        | "certificate.expiring"
+        | "offer";
+      /**
+       * @description phone: a voice call read out
+       * @enum {string}
+       */
+      channel: "email" | "sms" | "phone";
+      /** @enum {string} */
+      language: "pl" | "en";
+      /** @description A template as typed in the editor (not saved); absent: the template in force is previewed */
+      template?: {
+        subject?: string | null;
+        html?: string | null;
+        text: string;
+      };
+    };
+    /** @description A segment to count, as an offer would use it */
+    PreviewSegmentInput: {
+      /** @description Default {}: every customer */
+      segment?: components["schemas"]["OfferSegmentInput"];
+      /**
+       * @description Default offers
+       * @enum {string}
+       */
+      consentKind?: "newsletter" | "offers";
+      /**
+       * Format: date-time
+       * @description Whose consent is in force at this moment (default now)
+       */
+      at?: string;
     };
     /** @description A price group: customers assigned to it buy at its prices */
     PriceGroup: {
@@ -4105,7 +5127,7 @@ export interface components {
        */
       at?: string;
       /** @enum {string} */
-      via: "form" | "email" | "phone" | "paper" | "import" | "panel";
+      via: "form" | "email" | "phone" | "paper" | "import" | "panel" | "link";
       /** @description Who recorded it; default `api-key:<key id>` */
       actor?: string;
       note?: string;
@@ -4188,7 +5210,7 @@ export interface components {
       /** @description When the customer gave or withdrew it (ISO 8601) */
       at: string;
       /** @enum {string} */
-      via: "form" | "email" | "phone" | "paper" | "import" | "panel";
+      via: "form" | "email" | "phone" | "paper" | "import" | "panel" | "link";
       actor: string;
       note: string | null;
       /** @description True when this is the stored answer of an earlier call */
@@ -4278,6 +5300,8 @@ export interface components {
       alreadyThere: number;
       /** @description The renewal proformas this run made */
       proformas: components["schemas"]["ProformaSummary"][];
+      /** @description The ids of the proformas this run made, ascending (absent from answers stored before it existed) */
+      proformaIds?: number[];
       /** @description The partner has to act on these: nothing was made for them */
       skipped: components["schemas"]["RenewalSkip"][];
       /** @description True when this is the stored answer of an earlier call */
@@ -4307,6 +5331,110 @@ export interface components {
        */
       copy?: "original" | "copy";
     };
+    /** @description Where the copy goes, when not where the original went */
+    ResendNoticeInput: {
+      /** @description Another recipient (e-mail address, or E.164 phone like +48500100200); default the original's */
+      to?: string;
+    };
+    /** @description The new notice (on a replay, the first one) */
+    ResentNotice: {
+      id: number;
+      /** @description What the notice is about, e.g. `renewal.reminder` */
+      event: string;
+      /**
+       * @description phone: a voice call read out
+       * @enum {string}
+       */
+      channel: "email" | "sms" | "phone";
+      customerId: number | null;
+      /** @description E-mail address or E.164 phone; null when the notice had none */
+      recipient: string | null;
+      language: string;
+      /** @description E-mail: the From address; SMS: the sender name (null: the default) */
+      sender: string | null;
+      /** @description E-mail: the From display name */
+      senderName: string | null;
+      replyTo: string | null;
+      subject: string | null;
+      /** @description The plain-text e-mail, the SMS, or what a voice call reads out */
+      text: string;
+      headers: {
+        [key: string]: string;
+      } | null;
+      /** @description E-mail attachments: what they are, not their bytes */
+      attachments: {
+        filename: string;
+        contentType: string;
+        /** @description Bytes */
+        size: number;
+      }[];
+      dedupeKey: string | null;
+      /** @description Given to the provider (the e-mail's Message-ID, SMSAPI's idx): find the message there by it */
+      idempotencyKey: string;
+      /**
+       * @description queued → sending → sent → delivered; or failed, unsendable (the recipient cannot be sent to as given), uncertain (cut off mid-send on e-mail: a person decides) or cancelled
+       * @enum {string}
+       */
+      status:
+        | "queued"
+        | "sending"
+        | "sent"
+        | "delivered"
+        | "failed"
+        | "unsendable"
+        | "uncertain"
+        | "cancelled";
+      /** @description Why it failed, is unsendable, uncertain, cancelled, or waiting */
+      reason: string | null;
+      attemptCount: number;
+      /** @description Not sent before this (retries and quiet hours move it) */
+      nextAttemptAt: string;
+      /** @description While sending: when the worker's claim expires */
+      leaseUntil: string | null;
+      /** @description The provider's id of the message */
+      providerId: string | null;
+      /** @description SMS parts billed, when the provider said */
+      parts: number | null;
+      /** @description The notice this one resends */
+      resentFrom: number | null;
+      /** @description Who resent it; null for notices the system made */
+      createdBy: string | null;
+      createdAt: string;
+      updatedAt: string;
+      sentAt: string | null;
+      deliveredAt: string | null;
+      /** @description E-mail: the HTML body as sent */
+      html: string | null;
+      /** @description True when this is the stored answer of an earlier call */
+      replayed: boolean;
+    };
+    /** @description The partner's version of a template; every field may name only the event's variables */
+    SaveNoticeTemplateInput: {
+      /** @description E-mail: required; SMS and voice: leave out */
+      subject?: string | null;
+      /** @description E-mail: required; SMS and voice: leave out */
+      html?: string | null;
+      text: string;
+      /** @description Who edited it (kept as updatedBy); default `api-key:<key id>` */
+      actor?: string;
+    };
+    /** @description How many customers a segment reaches, with a sample */
+    SegmentPreview: {
+      /** @description Customers the segment matches */
+      matching: number;
+      /** @description Of those, who would receive the offer (consent in force) */
+      withConsent: number;
+      withoutConsent: number;
+      /** @description Up to 10 customers who would receive it, by id */
+      sample: {
+        customerId: number;
+        name: string;
+        /** @enum {string} */
+        type: "person" | "company";
+        email: string | null;
+        mobilePhone: string | null;
+      }[];
+    };
     /** @description The partner's data printed on every new document */
     Seller: {
       name: string;
@@ -4325,6 +5453,58 @@ export interface components {
       /** @description Accent colour of the PDFs, #rrggbb; null: the default */
       accentColor: string | null;
       hasLogo: boolean;
+    };
+    /** @description Who sends the offer, and where replies go */
+    SendOfferInput: {
+      /** @description Who sent it (sentBy); default `api-key:<key id>` */
+      actor?: string;
+      /** @description Where replies go (an e-mail address); default the sender */
+      replyTo?: string;
+    };
+    /** @description The offer once its notices are queued, with what this send queued */
+    SentOffer: {
+      id: number;
+      /** @description The partner's own name for it (customers never see it) */
+      title: string;
+      subject: string;
+      html: string;
+      text: string;
+      smsText: string | null;
+      channels: ("email" | "sms")[];
+      segment: components["schemas"]["OfferSegment"];
+      /**
+       * @description The language of the unsubscribe footer and SMS opt-out line the bridge adds
+       * @enum {string}
+       */
+      language: "pl" | "en";
+      /**
+       * @description The consent a customer must have in force when it is sent
+       * @enum {string}
+       */
+      consentKind: "newsletter" | "offers";
+      /**
+       * @description draft → sending → sent; a draft or an unfinished send may be cancelled
+       * @enum {string}
+       */
+      status: "draft" | "sending" | "sent" | "cancelled";
+      createdBy: string;
+      createdAt: string;
+      updatedBy: string;
+      updatedAt: string;
+      /** @description When the first send began */
+      sendStartedAt: string | null;
+      sentBy: string | null;
+      /** @description When the first send finished queueing (not delivery) */
+      sentAt: string | null;
+      cancelledBy: string | null;
+      cancelledAt: string | null;
+      counts: components["schemas"]["OfferCounts"];
+      /** @description Queued by this call (a resumed or repeated send counts only the new ones) */
+      handled: components["schemas"]["OfferCounts"];
+      /** @description Customers handled by earlier sends, left alone */
+      alreadyHandled: number;
+      /** @description True when this is the stored answer of an earlier call */
+      replayed: boolean;
     };
     /** @description Every kind of service and whether it is sold (domain, option, ssl, hosting) */
     ServiceKindsOffered: {
@@ -4496,6 +5676,11 @@ export interface components {
       landlinePhone?: string | null;
       hrdUserId?: number | null;
       priceGroupId?: number;
+      /**
+       * @description The language of the customer's notices (pl, en)
+       * @enum {string}
+       */
+      language?: "pl" | "en";
       addresses?: {
         correspondence?: {
           name?: string;
@@ -4523,6 +5708,33 @@ export interface components {
           nip?: string;
         } | null;
       };
+    };
+    /** @description Changes to a draft: fields left out stay */
+    UpdateOfferInput: {
+      title?: string;
+      /** @description Handlebars: `{{customerName}}`, `{{sellerName}}`, … (one line) */
+      subject?: string;
+      /** @description The e-mail's inner HTML; the partner's frame and an unsubscribe footer are added */
+      html?: string;
+      /** @description The e-mail's plain text; an unsubscribe line is added */
+      text?: string;
+      /** @description Required when `channels` has sms; an opt-out line is added */
+      smsText?: string | null;
+      /** @description Default [email] */
+      channels?: ("email" | "sms")[];
+      segment?: components["schemas"]["OfferSegmentInput"];
+      /**
+       * @description The language of the unsubscribe footer and SMS opt-out line the bridge adds
+       * @enum {string}
+       */
+      language?: "pl" | "en";
+      /**
+       * @description Default offers
+       * @enum {string}
+       */
+      consentKind?: "newsletter" | "offers";
+      /** @description Who wrote it (createdBy / updatedBy); default `api-key:<key id>` */
+      actor?: string;
     };
     /** @description A change of an issued, unpaid proforma */
     UpdateProformaInput: {
@@ -14182,6 +15394,1506 @@ export interface operations {
       };
       /** @description HRD could not be reached or answered badly (`retryable` says whether to try again); a purchase whose outcome is unknown is reconciled by a retry with the same Idempotency-Key. */
       502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  listNoticeEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every kind of notice and what templates may use */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticeEventCatalogue"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  listNotices: {
+    parameters: {
+      query?: {
+        /** @description queued → sending → sent → delivered; or failed, unsendable (the recipient cannot be sent to as given), uncertain (cut off mid-send on e-mail: a person decides) or cancelled */
+        status?:
+          | "queued"
+          | "sending"
+          | "sent"
+          | "delivered"
+          | "failed"
+          | "unsendable"
+          | "uncertain"
+          | "cancelled";
+        /** @description phone: a voice call read out */
+        channel?: "email" | "sms" | "phone";
+        customerId?: number;
+        event?: string;
+        limit?: number;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of notices, newest first; nextCursor null on the last */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticePage"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  getNotice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A notice with every attempt to send it, oldest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticeDetail"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `not_found`: the object is not in the partner's account at HRD (or not at the bridge). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  cancelNotice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CancelNoticeInput"];
+      };
+    };
+    responses: {
+      /** @description A notice in the outbox */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Notice"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `not_found`: the object is not in the partner's account at HRD (or not at the bridge). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `in_progress` (the first request with this Idempotency-Key still runs: ask again later), `conflict` (HRD's state contradicts the request), `not_issued` (certificate not issued yet); on billing routes, a rule of the stored state the request would break, its code naming the rule (e.g. `not_offered`, `ksef_number_recorded`), nothing written. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  resendNotice: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description 8–200 characters of A-Z a-z 0-9 . _ : -; a repeat returns the first answer */
+        "idempotency-key": string;
+      };
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ResendNoticeInput"];
+      };
+    };
+    responses: {
+      /** @description The new notice (on a replay, the first one) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ResentNotice"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `not_found`: the object is not in the partner's account at HRD (or not at the bridge). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `in_progress` (the first request with this Idempotency-Key still runs: ask again later), `conflict` (HRD's state contradicts the request), `not_issued` (certificate not issued yet); on billing routes, a rule of the stored state the request would break, its code naming the rule (e.g. `not_offered`, `ksef_number_recorded`), nothing written. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `hrd_refused`: HRD refused the operation (its reason in `message`); `idempotency_key_reused`: the Idempotency-Key was used for a different request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  listOffers: {
+    parameters: {
+      query?: {
+        /** @description draft → sending → sent; a draft or an unfinished send may be cancelled */
+        status?: "draft" | "sending" | "sent" | "cancelled";
+        limit?: number;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of offers, newest first; nextCursor null on the last */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OfferPage"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  createOffer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CreateOfferInput"];
+      };
+    };
+    responses: {
+      /** @description An offer and what was queued for it */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Offer"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  getOffer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An offer and what was queued for it */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Offer"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `not_found`: the object is not in the partner's account at HRD (or not at the bridge). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  updateOffer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UpdateOfferInput"];
+      };
+    };
+    responses: {
+      /** @description An offer and what was queued for it */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Offer"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `not_found`: the object is not in the partner's account at HRD (or not at the bridge). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `in_progress` (the first request with this Idempotency-Key still runs: ask again later), `conflict` (HRD's state contradicts the request), `not_issued` (certificate not issued yet); on billing routes, a rule of the stored state the request would break, its code naming the rule (e.g. `not_offered`, `ksef_number_recorded`), nothing written. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  cancelOffer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CancelOfferInput"];
+      };
+    };
+    responses: {
+      /** @description An offer and what was queued for it */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Offer"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `not_found`: the object is not in the partner's account at HRD (or not at the bridge). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `in_progress` (the first request with this Idempotency-Key still runs: ask again later), `conflict` (HRD's state contradicts the request), `not_issued` (certificate not issued yet); on billing routes, a rule of the stored state the request would break, its code naming the rule (e.g. `not_offered`, `ksef_number_recorded`), nothing written. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  listOfferRecipients: {
+    parameters: {
+      query?: {
+        /** @description true: only customers nothing was sent to; false: only those who got a notice */
+        skipped?: "true" | "false";
+        limit?: number;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of an offer's recipients, by customer id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OfferRecipientPage"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `not_found`: the object is not in the partner's account at HRD (or not at the bridge). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  sendOffer: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description 8–200 characters of A-Z a-z 0-9 . _ : -; a repeat returns the first answer */
+        "idempotency-key": string;
+      };
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SendOfferInput"];
+      };
+    };
+    responses: {
+      /** @description The offer once its notices are queued, with what this send queued */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SentOffer"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `not_found`: the object is not in the partner's account at HRD (or not at the bridge). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `in_progress` (the first request with this Idempotency-Key still runs: ask again later), `conflict` (HRD's state contradicts the request), `not_issued` (certificate not issued yet); on billing routes, a rule of the stored state the request would break, its code naming the rule (e.g. `not_offered`, `ksef_number_recorded`), nothing written. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `hrd_refused`: HRD refused the operation (its reason in `message`); `idempotency_key_reused`: the Idempotency-Key was used for a different request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  previewOfferSegment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PreviewSegmentInput"];
+      };
+    };
+    responses: {
+      /** @description How many customers a segment reaches, with a sample */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SegmentPreview"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  getNotifySettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The notification settings in force (defaults included) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NotifySettings"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  updateNotifySettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NotifySettingsPatchInput"];
+      };
+    };
+    responses: {
+      /** @description The notification settings in force (defaults included) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NotifySettings"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  listNoticeTemplates: {
+    parameters: {
+      query?: {
+        /** @description The kind of notice, e.g. `renewal.reminder` */
+        event?:
+          | "proforma.issued"
+          | "renewal.reminder"
+          | "payment.received"
+          | "payment.partial"
+          | "payment.overpaid"
+          | "service.activated"
+          | "invoice.issued"
+          | "invoice.corrected"
+          | "domain.expired"
+          | "transfer.progress"
+          | "trade.progress"
+          | "certificate.issued"
+          | "certificate.expiring"
+          | "offer";
+        /** @description phone: a voice call read out */
+        channel?: "email" | "sms" | "phone";
+        language?: "pl" | "en";
+        source?: "custom" | "default";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The templates in force, in catalogue order */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticeTemplateList"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  previewNoticeTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PreviewNoticeTemplateInput"];
+      };
+    };
+    responses: {
+      /** @description A template rendered with the event's sample values */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticePreview"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  getNoticeTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The kind of notice, e.g. `renewal.reminder` */
+        event:
+          | "proforma.issued"
+          | "renewal.reminder"
+          | "payment.received"
+          | "payment.partial"
+          | "payment.overpaid"
+          | "service.activated"
+          | "invoice.issued"
+          | "invoice.corrected"
+          | "domain.expired"
+          | "transfer.progress"
+          | "trade.progress"
+          | "certificate.issued"
+          | "certificate.expiring"
+          | "offer";
+        /** @description phone: a voice call read out */
+        channel: "email" | "sms" | "phone";
+        language: "pl" | "en";
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The template in force for an event, channel and language (Handlebars syntax) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticeTemplate"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  saveNoticeTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The kind of notice, e.g. `renewal.reminder` */
+        event:
+          | "proforma.issued"
+          | "renewal.reminder"
+          | "payment.received"
+          | "payment.partial"
+          | "payment.overpaid"
+          | "service.activated"
+          | "invoice.issued"
+          | "invoice.corrected"
+          | "domain.expired"
+          | "transfer.progress"
+          | "trade.progress"
+          | "certificate.issued"
+          | "certificate.expiring"
+          | "offer";
+        /** @description phone: a voice call read out */
+        channel: "email" | "sms" | "phone";
+        language: "pl" | "en";
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SaveNoticeTemplateInput"];
+      };
+    };
+    responses: {
+      /** @description The template in force for an event, channel and language (Handlebars syntax) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticeTemplate"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `unsupported_media_type`: the body must be JSON sent with `Content-Type: application/json`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  resetNoticeTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The kind of notice, e.g. `renewal.reminder` */
+        event:
+          | "proforma.issued"
+          | "renewal.reminder"
+          | "payment.received"
+          | "payment.partial"
+          | "payment.overpaid"
+          | "service.activated"
+          | "invoice.issued"
+          | "invoice.corrected"
+          | "domain.expired"
+          | "transfer.progress"
+          | "trade.progress"
+          | "certificate.issued"
+          | "certificate.expiring"
+          | "offer";
+        /** @description phone: a voice call read out */
+        channel: "email" | "sms" | "phone";
+        language: "pl" | "en";
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The template in force for an event, channel and language (Handlebars syntax) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticeTemplate"];
+        };
+      };
+      /** @description Bad input, nothing done: `invalid` (every bad field in `issues`), `bad_json`, `too_deep` (JSON nested more than 16 levels), `bad_idempotency_key`, `bad_url`, `bad_request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed, or not signed right (nothing was read or done): `unsigned`, `stale` (timestamp outside the window: check the clock), `bad_nonce`, `bad_signature` (also an unknown or revoked key), `replayed`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `too_large`: the body is over 1 MiB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description `internal`: an unexpected failure, logged by the bridge with details; retryable. */
+      500: {
         headers: {
           [name: string]: unknown;
         };

@@ -54,8 +54,10 @@ export {
   getTld,
   listTlds,
   type Tld,
+  type TldFilter,
   type TldGrace,
   type TldInput,
   tldPeriods,
   upsertTld,
 } from "./tlds.js";
+export { foldWords, matchesWords } from "./words.js";

@@ -18,6 +18,7 @@ import { parseInput } from "../validate.js";
 import { isPlFamily, slugOf, tldSchema } from "./names.js";
 import { isSslTrial, SSL_PRODUCTS } from "./products.js";
 import { periodsSchema, readTld, type Tld, tldPeriods } from "./tlds.js";
+import { asciiFoldSql, asciiOf, matchesWords, queryWords } from "./words.js";
 
 export const SERVICE_KINDS = ["domain", "option", "ssl", "hosting"] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
@@ -80,6 +81,15 @@ export interface ServiceFilter {
   tld?: string;
   product?: string;
   active?: boolean;
+  /** Words that must all occur in the code or the name (case and diacritics ignored, ł as l). */
+  q?: string;
+  /**
+   * Keyset paging: the code of the last service of the previous page (it need not exist any
+   * more). With `after` or `limit` the list is in paging order (see listServices).
+   */
+  after?: string;
+  /** At most this many services, 1–1000 (ask one more than a page to learn if another follows). */
+  limit?: number;
 }
 
 const OPERATIONS_OF: Readonly<Record<ServiceKind, readonly ServiceOperation[]>> = {
@@ -353,39 +363,127 @@ export async function getService(db: Db, code: string): Promise<Service> {
   return found;
 }
 
+/** Operations in list order: what a service is made by first, then what follows it. */
+const LIST_OPERATIONS: readonly ServiceOperation[] = ["register", "create", "renew", "transfer", "trade"];
+
+/** The parts of a service code; undefined unless it is kind.subject.operation of a known kind and operation. */
+function codeParts(
+  code: string,
+): { kind: ServiceKind; subject: string; operation: ServiceOperation } | undefined {
+  const first = code.indexOf(".");
+  const last = code.lastIndexOf(".");
+  if (first < 0 || last <= first) return undefined;
+  const kind = code.slice(0, first) as ServiceKind;
+  const operation = code.slice(last + 1) as ServiceOperation;
+  if (!SERVICE_KINDS.includes(kind) || !LIST_OPERATIONS.includes(operation)) return undefined;
+  return { kind, subject: code.slice(first + 1, last), operation };
+}
+
+// PostgreSQL text cannot hold NUL: a value with one could never match, and could not be sent.
+const noNul = (s: string) => !s.includes("\u0000");
+
 const filterSchema = z
   .strictObject({
     kind: z.enum(SERVICE_KINDS, `must be one of ${SERVICE_KINDS.join(", ")}`).optional(),
     operation: z.enum(SERVICE_OPERATIONS, `must be one of ${SERVICE_OPERATIONS.join(", ")}`).optional(),
     tld: tldSchema.optional(),
-    product: z.string("must be text").optional(),
+    product: z.string("must be text").refine(noNul, "must not contain NUL").optional(),
     active: z.boolean("must be true or false").optional(),
+    q: z.string("must be text").max(1000, "is longer than 1000 characters").optional(),
+    after: z
+      .string("must be a service code")
+      .max(2000, "is longer than 2000 characters")
+      .refine(
+        (c) => noNul(c) && codeParts(c) !== undefined,
+        "must be a service code such as domain.pl.register",
+      )
+      .optional(),
+    limit: z.number("must be a number").int("must be a whole number").min(1).max(1000).optional(),
   })
   .default({});
 
-/** Services matching every given filter, by kind, then TLD or product, then operation. */
+// Paging order, the same on every server (no collation): kind, then the code's subject (TLD or
+// product slug, ASCII) byte by byte, then operation. A cursor is a key in this order, so it stays
+// valid when its service is deleted or filtered out.
+const KIND_POSITION = "array_position(ARRAY['domain', 'option', 'ssl', 'hosting'], kind)";
+const OPERATION_POSITION =
+  "array_position(ARRAY['register', 'create', 'renew', 'transfer', 'trade'], operation)";
+const SUBJECT =
+  "substr(code, char_length(kind) + 2, char_length(code) - char_length(kind) - char_length(operation) - 2)";
+const HAYSTACK = asciiFoldSql("code || ' ' || name");
+
+/**
+ * Services matching every given filter, by kind, then TLD or product, then operation. With `q`,
+ * only those whose code or name holds every word of it. With `after` or `limit` (keyset paging),
+ * in paging order: kind, then the code's TLD or product slug in byte order, then operation —
+ * the order of the codes' parts, the same on every server; `after` is the previous page's last code.
+ */
 export async function listServices(db: Db, filter: ServiceFilter = {}): Promise<Service[]> {
   const f = parseInput("listServices", filterSchema, filter);
+  const words = f.q === undefined ? [] : queryWords(f.q);
+  if (words.some((w) => !noNul(w))) return [];
   const where: string[] = [];
   const params: unknown[] = [];
-  const add = (column: string, value: unknown) => {
-    if (value === undefined) return;
+  const param = (value: unknown) => {
     params.push(value);
-    where.push(`${column} = $${params.length}`);
+    return `$${params.length}`;
+  };
+  const add = (column: string, value: unknown) => {
+    if (value !== undefined) where.push(`${column} = ${param(value)}`);
   };
   add("kind", f.kind);
   add("operation", f.operation);
   add("tld", f.tld);
   add("product", f.product);
   add("active", f.active);
-  const { rows } = await db.query<ServiceRow>(
-    `SELECT ${SERVICE_COLUMNS} FROM services
-     ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-     ORDER BY array_position(ARRAY['domain', 'option', 'ssl', 'hosting'], kind), coalesce(tld, product),
-              array_position(ARRAY['register', 'create', 'renew', 'transfer', 'trade'], operation), code`,
-    params,
-  );
-  return rows.map(toService);
+  // Never drops a match (see words.ts); matchesWords below confirms each row.
+  for (const w of words) {
+    const ascii = asciiOf(w);
+    if (ascii !== "") where.push(`strpos(${HAYSTACK}, ${param(ascii)}) > 0`);
+  }
+  const paged = f.after !== undefined || f.limit !== undefined;
+  const order = paged
+    ? `${KIND_POSITION}, ${SUBJECT} COLLATE "C", ${OPERATION_POSITION}`
+    : `array_position(ARRAY['domain', 'option', 'ssl', 'hosting'], kind), coalesce(tld, product),
+       array_position(ARRAY['register', 'create', 'renew', 'transfer', 'trade'], operation), code`;
+  const read = async (after: string | undefined, limit: number | undefined) => {
+    const conditions = [...where];
+    const values = [...params];
+    const value = (v: unknown) => {
+      values.push(v);
+      return `$${values.length}`;
+    };
+    const key = after === undefined ? undefined : codeParts(after)!;
+    if (key) {
+      const k = value(SERVICE_KINDS.indexOf(key.kind) + 1);
+      const s = value(key.subject);
+      const o = value(LIST_OPERATIONS.indexOf(key.operation) + 1);
+      conditions.push(
+        `(${KIND_POSITION} > ${k} OR (${KIND_POSITION} = ${k} AND (${SUBJECT} COLLATE "C" > ${s}
+          OR (${SUBJECT} = ${s} AND ${OPERATION_POSITION} > ${o}))))`,
+      );
+    }
+    const { rows } = await db.query<ServiceRow>(
+      `SELECT ${SERVICE_COLUMNS} FROM services
+       ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}
+       ORDER BY ${order} ${limit === undefined ? "" : `LIMIT ${value(limit)}`}`,
+      values,
+    );
+    return rows.map(toService);
+  };
+  const matches = (s: Service) => f.q === undefined || matchesWords(f.q, `${s.code} ${s.name}`);
+  if (f.limit === undefined) return (await read(f.after, undefined)).filter(matches);
+  // The SQL may let through a row the exact check refuses (text left with other scripts after
+  // folding): read on after the last row read until the page is full or the rows run out.
+  const out: Service[] = [];
+  let after = f.after;
+  for (;;) {
+    const want = f.limit - out.length;
+    const rows = await read(after, want);
+    out.push(...rows.filter(matches));
+    if (rows.length < want || out.length === f.limit) return out;
+    after = rows[rows.length - 1]!.code;
+  }
 }
 
 /**

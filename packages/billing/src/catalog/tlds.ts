@@ -7,6 +7,7 @@ import type { Db } from "../db/db.js";
 import { BillingConflictError, BillingNotFoundError } from "../errors.js";
 import { parseInput } from "../validate.js";
 import { isPlFamily, tldSchema } from "./names.js";
+import { queryWords } from "./words.js";
 
 /** The api.xsd `additionalData` block a registry requires on registration. */
 export const ADDITIONAL_DATA = ["fr", "it", "us", "ca", "es"] as const;
@@ -228,9 +229,58 @@ export async function getTld(db: Db, tld: string): Promise<Tld> {
   return found;
 }
 
-/** Every TLD, sorted by name. */
-export async function listTlds(db: Db): Promise<Tld[]> {
-  const { rows } = await db.query<TldRow>(`SELECT ${TLD_COLUMNS} FROM tlds ORDER BY tld`);
+export interface TldFilter {
+  /** Words that must all occur in the TLD (case and diacritics ignored), e.g. "pl". */
+  q?: string;
+  idn?: boolean;
+  optionsAvailable?: boolean;
+  /** Keyset paging: the last TLD of the previous page (it need not exist any more). */
+  after?: string;
+  /** At most this many TLDs, 1–1000 (ask one more than a page to learn if another follows). */
+  limit?: number;
+}
+
+const noNul = (s: string) => !s.includes("\u0000");
+
+const tldFilterSchema = z
+  .strictObject({
+    q: z.string("must be text").max(1000, "is longer than 1000 characters").optional(),
+    idn: z.boolean("must be true or false").optional(),
+    optionsAvailable: z.boolean("must be true or false").optional(),
+    after: z
+      .string("must be a TLD")
+      .max(2000, "is longer than 2000 characters")
+      .refine(noNul, "must not contain NUL")
+      .optional(),
+    limit: z.number("must be a number").int("must be a whole number").min(1).max(1000).optional(),
+  })
+  .default({});
+
+/**
+ * Every TLD matching the filter, sorted by name. With `after` or `limit` (keyset paging) sorted
+ * byte by byte (TLDs are ASCII), the same on every server whatever its collation.
+ */
+export async function listTlds(db: Db, filter: TldFilter = {}): Promise<Tld[]> {
+  const f = parseInput("listTlds", tldFilterSchema, filter);
+  // TLDs are lowercase ASCII, their own folded form: a word matches when the TLD contains it.
+  const words = f.q === undefined ? [] : queryWords(f.q);
+  if (words.some((w) => !noNul(w))) return [];
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  for (const w of words) where.push(`strpos(tld, ${param(w)}) > 0`);
+  if (f.idn !== undefined) where.push(`idn = ${param(f.idn)}`);
+  if (f.optionsAvailable !== undefined) where.push(`options_available = ${param(f.optionsAvailable)}`);
+  if (f.after !== undefined) where.push(`tld COLLATE "C" > ${param(f.after)}`);
+  const paged = f.after !== undefined || f.limit !== undefined;
+  const { rows } = await db.query<TldRow>(
+    `SELECT ${TLD_COLUMNS} FROM tlds ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+     ORDER BY tld ${paged ? 'COLLATE "C"' : ""} ${f.limit === undefined ? "" : `LIMIT ${param(f.limit)}`}`,
+    params,
+  );
   return rows.map(toTld);
 }
 

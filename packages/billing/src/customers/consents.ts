@@ -13,7 +13,8 @@ export const CONSENT_KINDS = ["newsletter", "offers"] as const;
 export type ConsentKind = (typeof CONSENT_KINDS)[number];
 
 /** How a consent was given or withdrawn. */
-export const CONSENT_CHANNELS = ["form", "email", "phone", "paper", "import", "panel"] as const;
+/** `link`: an unsubscribe link in a message (notify/unsubscribe.ts). */
+export const CONSENT_CHANNELS = ["form", "email", "phone", "paper", "import", "panel", "link"] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
 export interface RecordConsentInput {

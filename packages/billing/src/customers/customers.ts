@@ -12,6 +12,8 @@ import {
   BillingValidationError,
   type FieldIssue,
 } from "../errors.js";
+import type { NoticeLanguage } from "../notify/events.js";
+import { defaultCustomerLanguage } from "../notify/settings.js";
 import { parseInput } from "../validate.js";
 import { type CurrentConsents, readCurrentConsents } from "./consents.js";
 import {
@@ -63,6 +65,8 @@ export interface Customer {
   hrdUserId: number | null;
   /** null: no group was set and there was no default group then (pricing uses the default). */
   priceGroupId: number | null;
+  /** The language notices are sent in. */
+  language: NoticeLanguage;
   firstOrderAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -84,6 +88,7 @@ interface CustomerRow {
   landline_phone: string | null;
   hrd_user_id: number | null;
   price_group_id: number | null;
+  language: NoticeLanguage;
   first_order_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -100,7 +105,7 @@ interface AddressRow {
 }
 
 export const CUSTOMER_COLUMNS = `id, name, type, pesel, nip, eu_vat_country, eu_vat_number, email, mobile_phone,
-  landline_phone, hrd_user_id, price_group_id, first_order_at, created_at, updated_at`;
+  landline_phone, hrd_user_id, price_group_id, language, first_order_at, created_at, updated_at`;
 
 export const euVatOf = (r: Pick<CustomerRow, "eu_vat_country" | "eu_vat_number">): EuVatNumber | null =>
   r.eu_vat_country && r.eu_vat_number ? { country: r.eu_vat_country, number: r.eu_vat_number } : null;
@@ -146,6 +151,7 @@ export async function readCustomer(db: Db, customerId: number, lock = ""): Promi
     landlinePhone: r.landline_phone,
     hrdUserId: r.hrd_user_id,
     priceGroupId: r.price_group_id,
+    language: r.language,
     firstOrderAt: r.first_order_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -176,6 +182,7 @@ interface CustomerValues {
   landlinePhone: string | null;
   hrdUserId: number | null;
   priceGroupId: number | null;
+  language: NoticeLanguage;
 }
 
 const valueParams = (v: CustomerValues) => [
@@ -191,6 +198,7 @@ const valueParams = (v: CustomerValues) => [
   v.hrdUserId,
   v.priceGroupId,
   searchText(v),
+  v.language,
 ];
 
 async function writeAddress(
@@ -222,7 +230,11 @@ async function writeAddress(
 }
 
 /** The values of a validated create input. */
-function createValues(c: z.output<typeof createSchema>, priceGroupId: number | null): CustomerValues {
+function createValues(
+  c: z.output<typeof createSchema>,
+  priceGroupId: number | null,
+  language: NoticeLanguage,
+): CustomerValues {
   return {
     name: c.name,
     type: c.type ?? (c.nip || c.euVat ? "company" : "person"),
@@ -234,6 +246,7 @@ function createValues(c: z.output<typeof createSchema>, priceGroupId: number | n
     landlinePhone: c.landlinePhone ?? null,
     hrdUserId: c.hrdUserId ?? null,
     priceGroupId,
+    language: c.language ?? language,
   };
 }
 
@@ -252,9 +265,9 @@ export async function createCustomer(db: Db, input: CreateCustomerInput): Promis
     try {
       const { rows } = await tx.query<{ id: number }>(
         `INSERT INTO customers (name, type, pesel, nip, eu_vat_country, eu_vat_number, email, mobile_phone,
-           landline_phone, hrd_user_id, price_group_id, search)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-        valueParams(createValues(c, groupId)),
+           landline_phone, hrd_user_id, price_group_id, search, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+        valueParams(createValues(c, groupId, c.language ?? (await defaultCustomerLanguage(tx)))),
       );
       customerId = rows[0]!.id;
     } catch (err) {
@@ -327,14 +340,15 @@ export async function updateCustomer(
       landlinePhone: pick("landlinePhone", p.landlinePhone),
       hrdUserId: pick("hrdUserId", p.hrdUserId),
       priceGroupId: pick("priceGroupId", p.priceGroupId),
+      language: pick("language", p.language),
     };
     if (p.priceGroupId !== undefined) await requireGroupExists(tx, p.priceGroupId);
     try {
       await tx.query(
         `UPDATE customers SET name = $1, type = $2, pesel = $3, nip = $4, eu_vat_country = $5, eu_vat_number = $6,
            email = $7, mobile_phone = $8, landline_phone = $9, hrd_user_id = $10, price_group_id = $11,
-           search = $12, updated_at = now()
-         WHERE id = $13`,
+           search = $12, language = $13, updated_at = now()
+         WHERE id = $14`,
         [...valueParams(next), cid],
       );
     } catch (err) {
@@ -469,6 +483,7 @@ export async function importCustomers(
   return db.transaction(async (tx) => {
     for (const g of groups) await requireGroupExists(tx, g);
     const fallback = await defaultGroup(tx);
+    const language = await defaultCustomerLanguage(tx);
     const ids: number[] = [];
     for (let from = 0; from < parsed.length; from += batchSize) {
       const batch = parsed.slice(from, from + batchSize);
@@ -478,14 +493,14 @@ export async function importCustomers(
         [batch.length],
       );
       const batchIds = rows.map((r) => r.id);
-      const values = batch.map((c) => valueParams(createValues(c, c.priceGroupId ?? fallback)));
+      const values = batch.map((c) => valueParams(createValues(c, c.priceGroupId ?? fallback, language)));
       const column = (i: number) => values.map((v) => v[i]);
       await tx.query(
         `INSERT INTO customers (id, name, type, pesel, nip, eu_vat_country, eu_vat_number, email, mobile_phone,
-           landline_phone, hrd_user_id, price_group_id, search)
+           landline_phone, hrd_user_id, price_group_id, search, language)
          SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-           $8::text[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[])`,
-        [batchIds, ...Array.from({ length: 12 }, (_, i) => column(i))],
+           $8::text[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::text[])`,
+        [batchIds, ...Array.from({ length: 13 }, (_, i) => column(i))],
       );
       const addr: (string | number | null)[][] = [];
       batch.forEach((c, i) => {

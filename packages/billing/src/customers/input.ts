@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { BillingValidationError, type FieldIssue } from "../errors.js";
+import { NOTICE_LANGUAGES, type NoticeLanguage } from "../notify/events.js";
 import {
   euVatCountryProblem,
   euVatNumberProblem,
@@ -69,6 +70,8 @@ export interface CreateCustomerInput {
   /** Default: the default price group. */
   priceGroupId?: number;
   addresses?: AddressesInput;
+  /** The language notices are sent in; default the notification settings' `defaultLanguage` (pl). */
+  language?: NoticeLanguage;
 }
 
 /** A partial change: fields left out stay; `null` clears an optional field or address. */
@@ -83,6 +86,8 @@ export interface UpdateCustomerInput {
   landlinePhone?: string | null;
   hrdUserId?: number | null;
   priceGroupId?: number;
+  /** The language notices are sent in. */
+  language?: NoticeLanguage;
   addresses?: {
     correspondence?: AddressInput;
     /** null: back to "same as correspondence". */
@@ -133,6 +138,8 @@ const phoneSchema = z.string("must be text").transform((v, ctx) => {
   });
   return z.NEVER;
 });
+
+const languageSchema = z.enum(NOTICE_LANGUAGES, `must be one of ${NOTICE_LANGUAGES.join(", ")}`);
 
 const addressFields = {
   street: z.string("must be text").trim().min(1, "must not be empty").max(200),
@@ -186,6 +193,7 @@ export const createSchema = z.object({
   landlinePhone: phoneSchema.optional(),
   hrdUserId: z.number("must be HRD's user id").int().positive().optional(),
   priceGroupId: idSchema.optional(),
+  language: languageSchema.optional(),
   addresses: z
     .object({
       correspondence: addressSchema.optional(),
@@ -206,6 +214,7 @@ export const updateSchema = z.object({
   landlinePhone: phoneSchema.nullable().optional(),
   hrdUserId: z.number("must be HRD's user id").int().positive().nullable().optional(),
   priceGroupId: idSchema.optional(),
+  language: languageSchema.optional(),
   addresses: z
     .object({
       correspondence: addressSchema.optional(),

@@ -6,6 +6,10 @@
 import { CUSTOMERS_MIGRATIONS } from "./migrations-customers.js";
 import { INVOICES_MIGRATIONS } from "./migrations-invoices.js";
 import { MAIL_MIGRATIONS } from "./migrations-mail.js";
+import { NOTIFY_CUSTOMER_MIGRATIONS } from "./migrations-notify-customers.js";
+import { NOTIFY_OFFER_MIGRATIONS } from "./migrations-notify-offers.js";
+import { NOTIFY_OUTBOX_MIGRATIONS } from "./migrations-notify-outbox.js";
+import { NOTIFY_TEMPLATE_MIGRATIONS } from "./migrations-notify-templates.js";
 import { PAYMENTS_MIGRATIONS } from "./migrations-payments.js";
 import { PROFORMAS_MIGRATIONS } from "./migrations-proformas.js";
 
@@ -572,5 +576,9 @@ export const MIGRATIONS: readonly Migration[] = [
     ...PAYMENTS_MIGRATIONS,
     ...MAIL_MIGRATIONS,
     ...INVOICES_MIGRATIONS,
+    ...NOTIFY_OFFER_MIGRATIONS,
+    ...NOTIFY_OUTBOX_MIGRATIONS,
+    ...NOTIFY_TEMPLATE_MIGRATIONS,
+    ...NOTIFY_CUSTOMER_MIGRATIONS,
   ].sort((a, b) => a.id.localeCompare(b.id)),
 ];

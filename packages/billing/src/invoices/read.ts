@@ -153,6 +153,8 @@ export interface InvoiceSummary {
   correctedInvoiceId?: number;
   /** The KSeF number, once the invoice has been sent and accepted. */
   ksefNumber?: string;
+  /** The status the KSeF sender recorded, when it recorded one. */
+  ksefStatus?: string;
 }
 
 export interface ListInvoicesInput {
@@ -164,6 +166,14 @@ export interface ListInvoicesInput {
   to?: string;
   /** Corrections of this invoice. */
   correctedInvoiceId?: number;
+  /** The number exactly, e.g. `FV/2026/03/17`. */
+  number?: string;
+  /** The start of the number (`FV/2026/03/` finds March's; `%` and `_` are themselves). */
+  numberPrefix?: string;
+  /** true: only documents with a KSeF number; false: only those without one yet. */
+  inKsef?: boolean;
+  /** Only documents whose recorded KSeF status is this, exactly. */
+  ksefStatus?: string;
   /** Keyset paging: invoices with a smaller id than this (the list is newest first). */
   beforeId?: number;
   /** Default 50, at most 500. */
@@ -171,15 +181,27 @@ export interface ListInvoicesInput {
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes("\u0000"), "must not contain NUL");
 const listSchema = z.object({
   customerId: z.number().int().positive().optional(),
   kind: z.enum(["VAT", "KOR"]).optional(),
   from: day.optional(),
   to: day.optional(),
   correctedInvoiceId: z.number().int().positive().optional(),
-  beforeId: z.number().int().positive().optional(),
+  number: text(100).optional(),
+  numberPrefix: text(100).optional(),
+  inKsef: z.boolean().optional(),
+  ksefStatus: text(200).optional(),
+  beforeId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.number().int().min(1).max(500).optional(),
 });
+
+/** `%`, `_` and `\` typed in a number are themselves, not LIKE wildcards. */
+const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Invoices and corrections, newest first; page with `beforeId` = the last id of the previous page. */
 export async function listInvoices(db: Db, input: ListInvoicesInput = {}): Promise<InvoiceSummary[]> {
@@ -195,7 +217,11 @@ export async function listInvoices(db: Db, input: ListInvoicesInput = {}): Promi
   if (q.from !== undefined) add("issue_date >= ?::date", q.from);
   if (q.to !== undefined) add("issue_date <= ?::date", q.to);
   if (q.correctedInvoiceId !== undefined) add("corrected_invoice_id = ?", q.correctedInvoiceId);
-  if (q.beforeId !== undefined) add("id < ?", q.beforeId);
+  if (q.number !== undefined) add("number = ?", q.number);
+  if (q.numberPrefix !== undefined) add("number LIKE ?", likePrefix(q.numberPrefix));
+  if (q.inKsef !== undefined) where.push(q.inKsef ? "ksef ? 'number'" : "NOT ksef ? 'number'");
+  if (q.ksefStatus !== undefined) add("ksef->>'status' = ?", q.ksefStatus);
+  if (q.beforeId !== undefined) add("id < ?::int8", q.beforeId);
   params.push(q.limit ?? 50);
   const { rows } = await db.query<{
     id: number;
@@ -212,9 +238,11 @@ export async function listInvoices(db: Db, input: ListInvoicesInput = {}): Promi
     proforma_id: number | null;
     corrected_invoice_id: number | null;
     ksef_number: string | null;
+    ksef_status: string | null;
   }>(
     `SELECT id, number, kind, issue_date, sale_date, customer_id, buyer->>'name' AS buyer_name, currency,
-            net, vat, gross, proforma_id, corrected_invoice_id, ksef->>'number' AS ksef_number
+            net, vat, gross, proforma_id, corrected_invoice_id, ksef->>'number' AS ksef_number,
+            ksef->>'status' AS ksef_status
      FROM invoices ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
      ORDER BY id DESC LIMIT $${params.length}`,
     params,
@@ -234,5 +262,6 @@ export async function listInvoices(db: Db, input: ListInvoicesInput = {}): Promi
     ...(r.proforma_id !== null ? { proformaId: r.proforma_id } : {}),
     ...(r.corrected_invoice_id !== null ? { correctedInvoiceId: r.corrected_invoice_id } : {}),
     ...(r.ksef_number ? { ksefNumber: r.ksef_number } : {}),
+    ...(r.ksef_status !== null ? { ksefStatus: r.ksef_status } : {}),
   }));
 }

@@ -517,31 +517,82 @@ export async function refund(db: Db, input: RefundInput): Promise<RefundResult> 
 export interface ListPaymentsInput {
   customerId?: number;
   proformaId?: number;
+  method?: PaymentMethod;
+  /** The bank reference, gateway id or statement entry key, exactly. */
+  reference?: string;
+  /** First day received (a Warsaw day, YYYY-MM-DD), inclusive. */
+  receivedFrom?: string;
+  /** Last day received (a Warsaw day, YYYY-MM-DD), inclusive. */
+  receivedTo?: string;
+  /** `id` (default): oldest first; `-id`: newest first. */
+  order?: "id" | "-id";
+  /** Keyset paging: the last id of the previous page (ids after it in the list's order). */
+  afterId?: number;
+  /**
+   * At most this many payments, 1–1000 (ask one more than a page to learn if another follows).
+   * A list with a limit needs neither customerId nor proformaId.
+   */
+  limit?: number;
 }
 
+const PAYMENT_METHODS = [
+  "transfer",
+  "online",
+  "cash",
+  "balance",
+  "refund",
+] as const satisfies readonly PaymentMethod[];
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+
 const listSchema = z
-  .strictObject({ customerId: idSchema.optional(), proformaId: idSchema.optional() })
+  .strictObject({
+    customerId: idSchema.optional(),
+    proformaId: idSchema.optional(),
+    method: z.enum(PAYMENT_METHODS, `must be one of ${PAYMENT_METHODS.join(", ")}`).optional(),
+    reference: z
+      .string()
+      .max(500)
+      .refine((r) => !r.includes("\u0000"), "must not contain NUL")
+      .optional(),
+    receivedFrom: day.optional(),
+    receivedTo: day.optional(),
+    order: z.enum(["id", "-id"]).optional(),
+    afterId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
   .superRefine((v, ctx) => {
-    if (v.customerId === undefined && v.proformaId === undefined) {
+    // Without a limit the whole list comes back: one customer's or one proforma's, never all.
+    if (v.customerId === undefined && v.proformaId === undefined && v.limit === undefined) {
       ctx.addIssue({ code: "custom", path: ["customerId"], message: "give customerId or proformaId" });
     }
   }, evenWithIssues);
 
-/** The payments of a customer or of a proforma, oldest first (refunds and balance payments included). */
+/**
+ * The payments matching every given filter (refunds and balance payments included), oldest first
+ * or, with `order: "-id"`, newest first; a page at a time with `limit` and `afterId` (keyset on
+ * the id). Without a limit, the payments of a customer or of a proforma.
+ */
 export async function listPayments(db: Db, input: ListPaymentsInput): Promise<Payment[]> {
   const v = parseInput("listPayments", listSchema, input);
+  const newest = v.order === "-id";
   const where: string[] = [];
-  const params: number[] = [];
-  if (v.customerId !== undefined) {
-    params.push(v.customerId);
-    where.push(`customer_id = $${params.length}`);
-  }
-  if (v.proformaId !== undefined) {
-    params.push(v.proformaId);
-    where.push(`proforma_id = $${params.length}`);
-  }
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    if (value === undefined) return;
+    params.push(value);
+    where.push(sql.replaceAll("?", `$${params.length}`));
+  };
+  add("customer_id = ?", v.customerId);
+  add("proforma_id = ?", v.proformaId);
+  add("method = ?", v.method);
+  add("reference = ?", v.reference);
+  add("(received_at AT TIME ZONE 'Europe/Warsaw')::date >= ?::date", v.receivedFrom);
+  add("(received_at AT TIME ZONE 'Europe/Warsaw')::date <= ?::date", v.receivedTo);
+  add(newest ? "id < ?::int8" : "id > ?::int8", v.afterId);
+  if (v.limit !== undefined) params.push(v.limit);
   const { rows } = await db.query<PaymentRow>(
-    `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE ${where.join(" AND ")} ORDER BY id`,
+    `SELECT ${PAYMENT_COLUMNS} FROM payments ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+     ORDER BY id ${newest ? "DESC" : "ASC"} ${v.limit === undefined ? "" : `LIMIT $${params.length}`}`,
     params,
   );
   return rows.map(toPayment);

@@ -104,9 +104,36 @@ export async function getPriceGroup(db: Db, groupId: number): Promise<PriceGroup
   return readGroup(db, id);
 }
 
-/** Every group, the default first, then by name. */
-export async function listPriceGroups(db: Db): Promise<PriceGroup[]> {
-  const { rows } = await db.query<GroupListRow>(`${GROUP_SELECT} ORDER BY g.is_default DESC, g.name`);
+export interface ListPriceGroupsInput {
+  /** Only groups in this currency. */
+  currency?: Currency;
+  /** Keyset paging: the last id of the previous page. */
+  afterId?: number;
+  /** At most this many groups, 1–1000 (ask one more than a page to learn if another follows). */
+  limit?: number;
+}
+
+const listSchema = z
+  .strictObject({
+    currency: z.enum(CURRENCIES).optional(),
+    afterId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .default({});
+
+/**
+ * Every group (in `currency`, when given), the default first, then by name; with `afterId` or
+ * `limit` (keyset paging), by id.
+ */
+export async function listPriceGroups(db: Db, input: ListPriceGroupsInput = {}): Promise<PriceGroup[]> {
+  const v = parseInput("listPriceGroups", listSchema, input);
+  const paged = v.afterId !== undefined || v.limit !== undefined;
+  const { rows } = await db.query<GroupListRow>(
+    `${GROUP_SELECT}
+     WHERE ($1::text IS NULL OR g.currency = $1) AND ($2::int8 IS NULL OR g.id > $2)
+     ORDER BY ${paged ? "g.id" : "g.is_default DESC, g.name"} ${v.limit === undefined ? "" : "LIMIT $3"}`,
+    [v.currency ?? null, v.afterId ?? null, ...(v.limit === undefined ? [] : [v.limit])],
+  );
   return rows.map(toPriceGroup);
 }
 

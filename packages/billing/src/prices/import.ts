@@ -432,14 +432,21 @@ export interface WholesaleImportSummary {
   unmapped: UnmappedPrice[];
 }
 
-/** The imports, newest first (each keeps its unmapped report). */
+/** The imports, newest first (each keeps its unmapped report); default the latest 100. */
 export async function listWholesaleImports(
   db: Db,
-  options: { limit?: number } = {},
+  options: {
+    limit?: number;
+    /** Keyset paging: imports older than this one (the last id of the previous page). */
+    beforeId?: number;
+  } = {},
 ): Promise<WholesaleImportSummary[]> {
-  const { limit } = parseInput(
+  const { limit, beforeId } = parseInput(
     "listWholesaleImports",
-    z.object({ limit: z.number().int().min(1).max(10_000).optional() }),
+    z.object({
+      limit: z.number().int().min(1).max(10_000).optional(),
+      beforeId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    }),
     options,
   );
   const { rows } = await db.query<{
@@ -450,8 +457,9 @@ export async function listWholesaleImports(
     changed: number;
     unmapped: UnmappedPrice[];
   }>(
-    "SELECT id, imported_at, source, mapped, changed, unmapped FROM wholesale_imports ORDER BY id DESC LIMIT $1",
-    [limit ?? 100],
+    `SELECT id, imported_at, source, mapped, changed, unmapped FROM wholesale_imports
+     WHERE ($2::int8 IS NULL OR id < $2) ORDER BY id DESC LIMIT $1`,
+    [limit ?? 100, beforeId ?? null],
   );
   return rows.map((r) => ({
     importId: r.id,
@@ -472,19 +480,32 @@ export interface WholesaleHistoryEntry {
 
 const costQuery = z.object({ serviceCode: serviceCodeSchema, period: periodSchema });
 
-/** The cost of a service for a period in every import that priced it, oldest first. */
+const historyPaging = z
+  .strictObject({
+    afterId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .default({});
+
+/**
+ * The cost of a service for a period in every import that priced it, oldest first; a page at a
+ * time with `afterId` (the last import id of the previous page) and `limit`.
+ */
 export async function wholesaleHistory(
   db: Db,
   serviceCode: string,
   period: number,
+  paging: { afterId?: number; limit?: number } = {},
 ): Promise<WholesaleHistoryEntry[]> {
   const q = parseInput("wholesaleHistory", costQuery, { serviceCode, period });
+  const p = parseInput("wholesaleHistory", historyPaging, paging);
   const svc = await requireService(db, q.serviceCode);
   const { rows } = await db.query<{ id: number; imported_at: Date; source: string; cost: number }>(
     `SELECT i.id, i.imported_at, i.source, w.cost FROM wholesale_prices w
      JOIN wholesale_imports i ON i.id = w.import_id
-     WHERE w.service_id = $1 AND w.period = $2 ORDER BY i.id`,
-    [svc.id, q.period],
+     WHERE w.service_id = $1 AND w.period = $2 AND ($3::int8 IS NULL OR w.import_id > $3)
+     ORDER BY i.id ${p.limit === undefined ? "" : "LIMIT $4"}`,
+    [svc.id, q.period, p.afterId ?? null, ...(p.limit === undefined ? [] : [p.limit])],
   );
   return rows.map((r) => ({
     importId: r.id,

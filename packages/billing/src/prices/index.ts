@@ -4,6 +4,7 @@ export {
   deletePriceGroup,
   getDefaultPriceGroup,
   getPriceGroup,
+  type ListPriceGroupsInput,
   listPriceGroups,
   type PriceGroup,
   setDefaultPriceGroup,
@@ -24,6 +25,7 @@ export {
   type Price,
   type PriceForInput,
   type PriceListEntry,
+  type PriceListFilter,
   priceFor,
   priceList,
   removePrice,
@@ -50,6 +52,7 @@ export {
 export {
   compareRules,
   deletePriceRule,
+  type ListPriceRulesInput,
   listPriceRules,
   type PriceRule,
   type PriceRuleMatch,

@@ -22,6 +22,8 @@ import {
   atSchema,
   evenWithIssues,
   idSchema,
+  KINDS,
+  OPERATIONS,
   periodSchema,
   requireGroup,
   requireService,
@@ -307,13 +309,81 @@ export async function priceFor(db: Db, input: PriceForInput): Promise<Price> {
   return toPrice(rows[0]);
 }
 
-/** Every price of a group, by service code and period (for display and export). */
-export async function priceList(db: Db, groupId: number): Promise<PriceListEntry[]> {
+export interface PriceListFilter {
+  /** One service, by its code exactly. */
+  serviceCode?: string;
+  kind?: ServiceKind;
+  operation?: ServiceOperation;
+  /** Services of this TLD, exactly (`pl`, `com.pl`). */
+  tld?: string;
+  source?: "manual" | "rule";
+  /**
+   * Keyset paging: the service code and period of the last price of the previous page (the
+   * price need not exist any more). With `after` or `limit`, codes are in byte order.
+   */
+  after?: { serviceCode: string; period: number };
+  /** At most this many prices, 1–1000 (ask one more than a page to learn if another follows). */
+  limit?: number;
+}
+
+// PostgreSQL text cannot hold NUL: a filter with one matches nothing (and could not be sent).
+const hasNul = (s: string | undefined) => s?.includes("\u0000") === true;
+const nulFree = (s: string) => !s.includes("\u0000");
+
+const listFilterSchema = z
+  .strictObject({
+    serviceCode: z.string().max(1000).optional(),
+    kind: z.enum(KINDS).optional(),
+    operation: z.enum(OPERATIONS).optional(),
+    tld: z.string().max(1000).optional(),
+    source: z.enum(["manual", "rule"]).optional(),
+    after: z
+      .strictObject({
+        serviceCode: z.string().max(1000).refine(nulFree, "must not contain NUL"),
+        period: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      })
+      .optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .default({});
+
+/**
+ * Every price of a group matching the filter, by service code and period (for display and
+ * export); with `after` or `limit` (keyset paging) the codes in byte order, the same on every
+ * server. BillingNotFoundError when the group does not exist.
+ */
+export async function priceList(
+  db: Db,
+  groupId: number,
+  filter: PriceListFilter = {},
+): Promise<PriceListEntry[]> {
   const id = parseInput("priceList", idSchema, groupId);
+  const f = parseInput("priceList", listFilterSchema, filter);
   await requireGroup(db, id);
+  if (hasNul(f.serviceCode) || hasNul(f.tld)) return [];
+  const where = ["p.group_id = $1"];
+  const params: unknown[] = [id];
+  const add = (sql: string, value: unknown) => {
+    if (value === undefined) return;
+    params.push(value);
+    where.push(sql.replaceAll("?", `$${params.length}`));
+  };
+  add("s.code = ?", f.serviceCode);
+  add("s.kind = ?", f.kind);
+  add("s.operation = ?", f.operation);
+  add("s.tld = ?", f.tld);
+  add("p.source = ?", f.source);
+  if (f.after !== undefined) {
+    params.push(f.after.serviceCode, f.after.period);
+    const [code, period] = [`$${params.length - 1}`, `$${params.length}`];
+    where.push(`(s.code COLLATE "C" > ${code} OR (s.code = ${code} AND p.period > ${period}::int8))`);
+  }
+  const paged = f.after !== undefined || f.limit !== undefined;
+  if (f.limit !== undefined) params.push(f.limit);
   const { rows } = await db.query<PriceDbRow>(
-    `${PRICE_SELECT} WHERE p.group_id = $1 ORDER BY s.code, p.period`,
-    [id],
+    `${PRICE_SELECT} WHERE ${where.join(" AND ")}
+     ORDER BY s.code ${paged ? 'COLLATE "C"' : ""}, p.period ${f.limit === undefined ? "" : `LIMIT $${params.length}`}`,
+    params,
   );
   return rows.map(toEntry);
 }

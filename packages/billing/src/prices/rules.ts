@@ -217,12 +217,73 @@ export function selectRule(
   return best;
 }
 
-/** Rules of a group by precedence (the one that wins first). */
-export async function listPriceRules(db: Db, groupId: number): Promise<PriceRule[]> {
+export interface ListPriceRulesInput {
+  /**
+   * Keyset paging: the last rule of the previous page (its match, specificity, priority and id
+   * place it; it need not exist any more). The rules ranked after it come back.
+   */
+  after?: Pick<PriceRule, "id" | "match" | "priority" | "specificity">;
+  /** At most this many rules, 1–1000 (ask one more than a page to learn if another follows). */
+  limit?: number;
+}
+
+const SPECIFICITIES = [
+  "service",
+  "tld",
+  "operation",
+  "kind",
+  "any",
+] as const satisfies readonly RuleSpecificity[];
+
+const listSchema = z
+  .strictObject({
+    after: z
+      .object({
+        id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        // Only which fields it names counts (fieldsNamed), as in compareRules.
+        match: z.record(z.string(), z.unknown()),
+        priority: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+        specificity: z.enum(SPECIFICITIES),
+      })
+      .optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .default({});
+
+// compareRules in SQL: level and fields named descending, then priority descending, then id.
+const RULE_LEVEL = `CASE WHEN s.code IS NOT NULL THEN 4 WHEN r.tld IS NOT NULL THEN 3
+  WHEN r.operation IS NOT NULL THEN 2 WHEN r.kind IS NOT NULL THEN 1 ELSE 0 END`;
+const RULE_FIELDS = `((r.kind IS NOT NULL)::int + (r.operation IS NOT NULL)::int + (r.tld IS NOT NULL)::int
+  + (s.code IS NOT NULL)::int + (r.period IS NOT NULL)::int)`;
+const RULE_KEY = `(-(${RULE_LEVEL}), -${RULE_FIELDS}, -r.priority::int8, r.id::int8)`;
+const RULE_ORDER = `${RULE_LEVEL} DESC, ${RULE_FIELDS} DESC, r.priority DESC, r.id`;
+
+/**
+ * Rules of a group by precedence (the one that wins first, see compareRules), a page at a time
+ * with `after` and `limit`. BillingNotFoundError when the group does not exist.
+ */
+export async function listPriceRules(
+  db: Db,
+  groupId: number,
+  paging: ListPriceRulesInput = {},
+): Promise<PriceRule[]> {
   const id = parseInput("listPriceRules", idSchema, groupId);
+  const v = parseInput("listPriceRules", listSchema, paging);
   await requireGroup(db, id);
-  const { rows } = await db.query<RuleDbRow>(`${RULE_SELECT} WHERE r.group_id = $1`, [id]);
-  return rows.map(toRule).sort(compareRules);
+  const params: unknown[] = [id];
+  let after = "";
+  if (v.after !== undefined) {
+    const a = v.after;
+    params.push(-LEVEL[a.specificity], -fieldsNamed(a.match as PriceRuleMatch), -a.priority, a.id);
+    after = ` AND ${RULE_KEY} > ($2::int8, $3::int8, $4::int8, $5::int8)`;
+  }
+  if (v.limit !== undefined) params.push(v.limit);
+  const { rows } = await db.query<RuleDbRow>(
+    `${RULE_SELECT} WHERE r.group_id = $1${after}
+     ORDER BY ${RULE_ORDER} ${v.limit === undefined ? "" : `LIMIT $${params.length}`}`,
+    params,
+  );
+  return rows.map(toRule);
 }
 
 /** Adds a rule to a group (or replaces rule `id`). Refused (`currency`) for a group not in PLN. */

@@ -57,6 +57,8 @@ export interface RenewalRunResult {
   alreadyThere: number;
   /** Services no proforma could be made for, and why: the partner has to act on these. */
   skipped: RenewalSkip[];
+  /** The ids of the renewal proformas this run made (`created` of them), ascending. */
+  proformaIds: number[];
 }
 
 const schema = z.strictObject({
@@ -176,7 +178,13 @@ export async function runRenewals(db: Db, input: RunRenewalsInput): Promise<Rene
     windowParams,
   );
   const total = countRows[0]!.n;
-  const result: RenewalRunResult = { considered: 0, created: 0, alreadyThere: 0, skipped: [] };
+  const result: RenewalRunResult = {
+    considered: 0,
+    created: 0,
+    alreadyThere: 0,
+    skipped: [],
+    proformaIds: [],
+  };
   const prices = new Map<string, Promise<Price | null>>();
   const vats = new Map<string, VatBreakdown>();
   const dueDate = addDays(today, settings.proformaValidDays);
@@ -302,10 +310,12 @@ export async function runRenewals(db: Db, input: RunRenewalsInput): Promise<Rene
     }
 
     const stored = await storeBatch(db, seller, drafts, today, v.at);
-    result.created += stored.created;
+    result.created += stored.ids.length;
     result.alreadyThere += stored.alreadyThere;
+    result.proformaIds.push(...stored.ids);
     v.onProgress?.(result.considered, Math.max(total, result.considered));
   }
+  result.proformaIds.sort((a, b) => a - b);
   return result;
 }
 
@@ -315,8 +325,8 @@ async function storeBatch(
   drafts: NewProforma[],
   issueDate: string,
   at: Date,
-): Promise<{ created: number; alreadyThere: number }> {
-  if (drafts.length === 0) return { created: 0, alreadyThere: 0 };
+): Promise<{ ids: number[]; alreadyThere: number }> {
+  if (drafts.length === 0) return { ids: [], alreadyThere: 0 };
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
@@ -327,7 +337,7 @@ async function storeBatch(
         ]);
         const taken = new Set(rows.map((r) => r.renewal_key));
         const todo = drafts.filter((d) => !taken.has(d.renewalKey!));
-        if (todo.length === 0) return { created: 0, alreadyThere: drafts.length };
+        if (todo.length === 0) return { ids: [], alreadyThere: drafts.length };
         // The customers first, then the series counter: the order in which an order's proforma
         // takes them too (its customer row, then the counter), so the two never deadlock.
         await tx.query("SELECT id FROM customers WHERE id = ANY($1::int[]) ORDER BY id FOR KEY SHARE", [
@@ -342,7 +352,7 @@ async function storeBatch(
         }));
         const ids = await insertProformas(tx, seller, numbered, at);
         if (ids.size !== numbered.length) throw new BatchRaceLost();
-        return { created: ids.size, alreadyThere: drafts.length - todo.length };
+        return { ids: [...ids.values()], alreadyThere: drafts.length - todo.length };
       });
     } catch (err) {
       if (err instanceof BatchRaceLost && attempt < 5) continue;

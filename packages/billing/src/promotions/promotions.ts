@@ -224,6 +224,11 @@ export async function getPromotion(db: Db, id: number): Promise<Promotion> {
 export interface ListPromotionsInput {
   /** Only active (true) or only inactive (false) ones; absent = all. */
   active?: boolean;
+  /**
+   * Only those whose dates include this moment (startsAt ≤ at < endsAt, as quotes judge them);
+   * with `active: true`, the promotions in force then.
+   */
+  at?: Date;
   /** Page size, 1–1000, default 100. */
   limit?: number;
   /** The `next` of the previous page. */
@@ -238,6 +243,10 @@ export interface PromotionPage {
 
 const listSchema = z.strictObject({
   active: z.boolean().optional(),
+  at: z
+    .date()
+    .refine((d) => !Number.isNaN(d.getTime()), "must be a valid date")
+    .optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   afterId: z.number().int().min(0).default(0),
 });
@@ -247,10 +256,14 @@ export async function listPromotions(db: Db, input: ListPromotionsInput = {}): P
   const { data, issues } = check(listSchema, input);
   failIfAny("listPromotions", issues);
   const q = data!;
+  // Dates to the millisecond, as the Date objects quotes compare them are.
   const { rows } = await db.query<PromotionRow>(
     `SELECT ${PROMOTION_COLUMNS} FROM promotions
-     WHERE id > $1 AND ($2::boolean IS NULL OR active = $2) ORDER BY id LIMIT $3`,
-    [q.afterId, q.active ?? null, q.limit + 1],
+     WHERE id > $1::int8 AND ($2::boolean IS NULL OR active = $2)
+       AND ($4::timestamptz IS NULL OR ((starts_at IS NULL OR date_trunc('milliseconds', starts_at) <= $4)
+         AND (ends_at IS NULL OR $4 < date_trunc('milliseconds', ends_at))))
+     ORDER BY id LIMIT $3`,
+    [q.afterId, q.active ?? null, q.limit + 1, q.at ?? null],
   );
   const page = rows.slice(0, q.limit).map(promotionFromRow);
   return { items: page, next: rows.length > q.limit ? page[page.length - 1]!.id : null };

@@ -30,6 +30,8 @@ export interface JobsConfig {
   statementsIntervalMs?: number;
   /** Runs the named jobs every so many ms instead of on their schedule (tests, a busier poll). */
   every?: Readonly<Record<string, number>>;
+  /** Days finished webhook events and idempotency entries are kept: `HRDKIT_RETENTION_DAYS`, default 90. */
+  retentionDays?: number;
   /** Where progress lines and failures go (default: stdout). */
   log?: JobLog;
 }
@@ -55,6 +57,7 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
   const reminderHour = int("HRDKIT_REMINDER_HOUR", 0, 23);
   const settle = int("HRDKIT_STATEMENTS_SETTLE_SECONDS", 0, 86_400);
   const interval = int("HRDKIT_STATEMENTS_INTERVAL_SECONDS", 1, 86_400);
+  const retentionDays = int("HRDKIT_RETENTION_DAYS", 1, 36_500);
 
   let reminderDays: number[] | undefined;
   const days = env.HRDKIT_REMINDER_DAYS?.trim();
@@ -86,6 +89,7 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
     renewalHour,
     reminderHour,
     reminderDays,
+    retentionDays,
     statementsDir: env.HRDKIT_STATEMENTS_DIR?.trim() || undefined,
     statementsCsv,
     statementsSettleMs: settle === undefined ? undefined : settle * 1000,

@@ -1,6 +1,8 @@
 import { webhookDeliveryJob } from "../webhooks/job.js";
 import { actionsJob } from "./actions.js";
 import type { JobsConfig } from "./config.js";
+import { housekeepingJob } from "./housekeeping.js";
+import { notifyOutboxJob } from "./notify-outbox.js";
 import { pollJob } from "./poll.js";
 import { remindersJob } from "./reminders.js";
 import { renewalsJob } from "./renewals.js";
@@ -21,8 +23,12 @@ export function bridgeJobs(config: JobsConfig = {}): BridgeJob[] {
     actionsJob,
     // Sends due webhook deliveries every second; the queue's own leases keep sends exclusive.
     webhookDeliveryJob,
+    // Sends due notices (e-mail, SMS, voice) every 5 s; the outbox's own leases keep sends exclusive.
+    notifyOutboxJob,
     renewalsJob({ hour: config.renewalHour }),
     remindersJob({ hour: config.reminderHour, days: config.reminderDays }),
+    // Once a day: finished webhook events and idempotency entries past the retention.
+    housekeepingJob({ retentionDays: config.retentionDays }),
   ];
   if (config.statementsDir) {
     jobs.push(

@@ -7,7 +7,14 @@ export {
   loadJobsConfig,
 } from "./config.js";
 export { bridgeJobs, DEFAULT_JOBS } from "./defaults.js";
+export {
+  type HousekeepingOptions,
+  type HousekeepingResult,
+  housekeep,
+  housekeepingJob,
+} from "./housekeeping.js";
 export { JOBS_MIGRATIONS, migrateJobs } from "./migrations.js";
+export { type NotifySetup, notifyOutboxJob, notifySetup, SMSAPI_REPORT_PATH } from "./notify-outbox.js";
 export { eventsAfter, pollJob, type StoredEvent } from "./poll.js";
 export { transferDirection } from "./poll-events.js";
 export { publishOnce } from "./publish.js";

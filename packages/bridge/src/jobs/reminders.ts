@@ -9,11 +9,26 @@
  * "Once" is a key per fact (`renewal.due:<service>:<expiry>:<days>`, publish.ts): a second run on
  * the same day, or on another instance, publishes nothing. A renewal moves the expiry, which makes
  * new keys: the next term's reminders come in their time.
+ *
+ * The same run queues the customers' notices (billing's notifyFact): `renewal.reminder` on the
+ * partner's reminder days (notification settings, `renewalReminderDays`; the events keep
+ * HRDKIT_REMINDER_DAYS) with the same one-step-at-a-time rule and the days really left, and
+ * `domain.expired`; each once per step (notifyOnce). A notice that cannot be queued is reported and
+ * tried again the next day; a service whose renewal is paid already gets no reminder.
  */
-import { addDays, type CustomerService, servicesExpiringBetween, warsawDate } from "@hrdkit/billing";
+import {
+  addDays,
+  type BillingFact,
+  type CustomerService,
+  getNotifySettings,
+  type NotifySettings,
+  servicesExpiringBetween,
+  warsawDate,
+} from "@hrdkit/billing";
 import type { BridgeContext } from "../app.js";
+import { noticesNotSetUp, reportNotice } from "../routes/billing-proformas-events.js";
 import { DEFAULT_REMINDER_DAYS, DEFAULT_REMINDER_HOUR } from "./config.js";
-import { publishOnce } from "./publish.js";
+import { notifyOnce, publishOnce } from "./publish.js";
 import type { BridgeJob } from "./runner.js";
 import { describeDaily, nextDailyAt } from "./schedule.js";
 
@@ -39,11 +54,59 @@ async function* expiring(ctx: BridgeContext, from: string, to: string): AsyncGen
   }
 }
 
+/** Narrowest first: a service is reminded at the narrowest threshold it is inside. */
+const ascending = (days: readonly number[]) => [...new Set(days)].sort((a, b) => a - b);
+
+/**
+ * The run's notices: queued once per key, counted; the first failure for want of set-up (no panel
+ * address) is reported once and stops the run's notices (every other would fail the same way).
+ */
+class RunNotices {
+  queued = 0;
+  before = 0;
+  renewed = 0;
+  failed = 0;
+  private stopped = false;
+
+  private constructor(
+    private readonly ctx: BridgeContext,
+    readonly settings: NotifySettings | undefined,
+    private readonly now: Date,
+  ) {}
+
+  static async open(ctx: BridgeContext, now: Date): Promise<RunNotices> {
+    try {
+      return new RunNotices(ctx, await getNotifySettings(ctx.db), now);
+    } catch (err) {
+      reportNotice(ctx, "reminder notices", err);
+      const off = new RunNotices(ctx, undefined, now);
+      off.stopped = true;
+      return off;
+    }
+  }
+
+  get on(): boolean {
+    return !this.stopped;
+  }
+
+  async once(key: string, fact: BillingFact): Promise<void> {
+    if (this.stopped || !this.settings) return;
+    try {
+      const r = await notifyOnce(this.ctx.db, key, fact, { settings: this.settings, now: this.now });
+      this[r]++;
+    } catch (err) {
+      this.failed++;
+      if (noticesNotSetUp(err)) {
+        this.stopped = true;
+        reportNotice(this.ctx, "reminder notices of this run", err);
+      } else reportNotice(this.ctx, key, err);
+    }
+  }
+}
+
 export function remindersJob(options: { hour?: number; days?: readonly number[] } = {}): BridgeJob {
   const hour = options.hour ?? DEFAULT_REMINDER_HOUR;
-  // Narrowest first: a service is reminded at the narrowest threshold it is inside.
-  const thresholds = [...new Set(options.days ?? DEFAULT_REMINDER_DAYS)].sort((a, b) => a - b);
-  const widest = thresholds[thresholds.length - 1] ?? 0;
+  const thresholds = ascending(options.days ?? DEFAULT_REMINDER_DAYS);
   return {
     name: "reminders",
     intervalMs: 24 * 3_600_000,
@@ -53,10 +116,30 @@ export function remindersJob(options: { hour?: number; days?: readonly number[] 
     async run(ctx, { startedAt, signal, log }) {
       const today = warsawDate(startedAt);
       const counts = { due: 0, dueSentBefore: 0, expired: 0, expiredSentBefore: 0 };
-      if (thresholds.length > 0) {
+      const notices = await RunNotices.open(ctx, startedAt);
+      const noticeDays = ascending(notices.settings?.renewalReminderDays ?? []);
+      const result = (extra: Record<string, unknown> = {}) => ({
+        ...counts,
+        reminded: notices.queued,
+        remindedBefore: notices.before,
+        alreadyRenewed: notices.renewed,
+        noticesFailed: notices.failed,
+        ...extra,
+      });
+      // One walk over the services for both: the wider of the events' and the notices' steps.
+      const widest = Math.max(thresholds.at(-1) ?? -1, notices.on ? (noticeDays.at(-1) ?? -1) : -1);
+      if (widest >= 0) {
         for await (const s of expiring(ctx, today, addDays(today, widest))) {
-          if (signal.aborted) return { ...counts, interrupted: true };
+          if (signal.aborted) return result({ interrupted: true });
           const daysLeft = daysBetween(today, s.expiresOn!);
+          const step = noticeDays.find((t) => daysLeft <= t);
+          if (step !== undefined) {
+            await notices.once(`notice:renewal.reminder:${s.id}:${s.expiresOn}:${step}`, {
+              kind: "renewal.reminder",
+              customerServiceId: s.id,
+              daysLeft,
+            });
+          }
           const threshold = thresholds.find((t) => daysLeft <= t);
           if (threshold === undefined) continue;
           const event = await publishOnce(
@@ -80,8 +163,12 @@ export function remindersJob(options: { hour?: number; days?: readonly number[] 
         }
       }
       for await (const s of expiring(ctx, addDays(today, -EXPIRED_LOOKBACK_DAYS), addDays(today, -1))) {
-        if (signal.aborted) return { ...counts, interrupted: true };
+        if (signal.aborted) return result({ interrupted: true });
         if (s.kind !== "domain") continue;
+        await notices.once(`notice:domain.expired:${s.id}:${s.expiresOn}`, {
+          kind: "domain.expired",
+          customerServiceId: s.id,
+        });
         const event = await publishOnce(ctx.db, `domain.expired:${s.id}:${s.expiresOn}`, "domain.expired", {
           customerServiceId: s.id,
           customerId: s.customerId,
@@ -98,7 +185,11 @@ export function remindersJob(options: { hour?: number; days?: readonly number[] 
         new Date(startedAt.getTime() - FORGET_AFTER_DAYS * 86_400_000),
       ]);
       log(`${counts.due} renewal.due and ${counts.expired} domain.expired events published for ${today}`);
-      return counts;
+      log(
+        `${notices.queued} reminder and expiry notices queued, ${notices.renewed} skipped (renewal paid), ` +
+          `${notices.failed} not queued`,
+      );
+      return result();
     },
   };
 }

@@ -7,11 +7,13 @@
  * unique renewal key), so a second run for the same day makes nothing. The run's proformas are the
  * renewal ones stamped with the run's start (`created_at` = the run row's `started_at`); the
  * events are published once per proforma (publish.ts), and a run also publishes what an earlier
- * run of this job made and could not publish (it crashed in between).
+ * run of this job made and could not publish (it crashed in between). The customer's notice of
+ * each proforma (with its PDF) is queued along with its event; one that cannot be queued is
+ * reported, and the run goes on.
  */
 import { BillingError, type RenewalRunResult, runRenewals, warsawDate } from "@hrdkit/billing";
 import type { BridgeContext } from "../app.js";
-import { proformaIssued } from "../routes/billing-proformas-events.js";
+import { notifyAll, proformaIssued } from "../routes/billing-proformas-events.js";
 import { listProformaSummaries } from "../routes/billing-proformas-list.js";
 import { DEFAULT_RENEWAL_HOUR } from "./config.js";
 import { publishOnce } from "./publish.js";
@@ -25,9 +27,10 @@ const SKIPS_LISTED = 20;
 
 /**
  * Publishes `proforma.issued` for the renewal proformas made by this job's runs started since
- * `since` that have no event yet. Returns how many events it published.
+ * `since` that have no event yet, and queues the customers' notices of those it published.
+ * Returns how many events it published.
  */
-async function publishRunProformas(ctx: BridgeContext, since: Date): Promise<number> {
+async function publishRunProformas(ctx: BridgeContext, since: Date, now: Date): Promise<number> {
   // A scan of proformas made at those moments (there is no index on created_at): once a day.
   const { rows } = await ctx.db.query<{ id: number }>(
     `SELECT p.id FROM proformas p
@@ -42,10 +45,19 @@ async function publishRunProformas(ctx: BridgeContext, since: Date): Promise<num
   for (let i = 0; i < ids.length; i += 200) {
     const chunk = ids.slice(i, i + 200);
     const { items } = await listProformaSummaries(ctx.db, { ids: chunk, order: "id", limit: chunk.length });
+    const notify: number[] = [];
     for (const summary of items) {
       const [type, data] = proformaIssued(summary);
-      if (await publishOnce(ctx.db, `proforma.issued:${summary.id}`, type, data)) published++;
+      if (await publishOnce(ctx.db, `proforma.issued:${summary.id}`, type, data)) {
+        published++;
+        notify.push(summary.id);
+      }
     }
+    await notifyAll(
+      ctx,
+      notify.map((proformaId) => ({ kind: "proforma.issued" as const, proformaId })),
+      { now },
+    );
   }
   return published;
 }
@@ -85,6 +97,7 @@ export function renewalsJob(options: { hour?: number } = {}): BridgeJob {
       const published = await publishRunProformas(
         ctx,
         new Date(startedAt.getTime() - CATCH_UP_DAYS * 86_400_000),
+        startedAt,
       );
       log(
         `made ${run.created} proformas, ${run.alreadyThere} services had theirs already, ` +

@@ -22,7 +22,7 @@ import {
   type StatementImportResult,
 } from "@hrdkit/billing";
 import type { BridgeContext } from "../app.js";
-import { paymentsMatched } from "../routes/billing-proformas-events.js";
+import { notifyAll, paymentsMatched } from "../routes/billing-proformas-events.js";
 import { publishOnce } from "./publish.js";
 import type { BridgeJob, JobRunInfo } from "./runner.js";
 import { describeEvery } from "./schedule.js";
@@ -122,12 +122,25 @@ type Counts = {
   published: number;
 };
 
-async function publishPayments(ctx: BridgeContext, result: StatementImportResult): Promise<number> {
+/**
+ * `payment.matched` once per payment, and the customers' notices of the payments (billing keys
+ * each by payment, so a run finishing a crashed one's work queues no second notice).
+ */
+async function publishPayments(
+  ctx: BridgeContext,
+  result: StatementImportResult,
+  now: Date,
+): Promise<number> {
   const ids = result.items.filter((i) => i.status === "matched").flatMap((i) => i.paymentIds);
   let published = 0;
   for (const [type, data] of await paymentsMatched(ctx.db, ids)) {
     if (await publishOnce(ctx.db, `payment.matched:${data.paymentId}`, type, data)) published++;
   }
+  await notifyAll(
+    ctx,
+    ids.map((paymentId) => ({ kind: "payment" as const, paymentId })),
+    { now },
+  );
   return published;
 }
 
@@ -193,7 +206,7 @@ async function importOne(
     return;
   }
   const ours = !result.alreadyImported || (!claim.fresh && claim.outcome === null);
-  if (ours) counts.published += await publishPayments(ctx, result);
+  if (ours) counts.published += await publishPayments(ctx, result, info.startedAt);
   await ctx.db.query(
     `UPDATE bridge_statement_files SET statement_id = $2,
        outcome = CASE WHEN outcome IS NULL OR outcome = 'failed' THEN $3 ELSE outcome END

@@ -27,13 +27,7 @@ import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { replyJournaled } from "../idempotency.js";
 import { ifExists, invalid, param, renamingIssues } from "./billing-catalog-errors.js";
-import {
-  booleanParam,
-  compareKeys,
-  keyedListing,
-  limitParam,
-  matchesWords,
-} from "./billing-catalog-paging.js";
+import { beforeNul, booleanParam, keyedListing, limitParam, type SortKey } from "./billing-catalog-paging.js";
 import { decimal, decimalOrNull, errorBody, idempotencyHeaders, moneyOut } from "./billing-schemas.js";
 
 const TAGS = ["billing"];
@@ -107,7 +101,7 @@ const codeParams = z.object({
   code: z.string().min(1).max(300).describe("The service code, e.g. domain.pl.register"),
 });
 
-/** Sorted like billing's listServices: by kind, then TLD or product, then operation. */
+/** Sorted like billing's listServices pages: by kind, then TLD or product slug, then operation. */
 const KIND_ORDER: readonly string[] = SERVICE_KINDS;
 const OPERATION_ORDER: readonly string[] = ["register", "create", "renew", "transfer", "trade"];
 
@@ -123,10 +117,30 @@ function splitCode(code: string): { kind: string; subject: string; operation: st
   };
 }
 
-const services = keyedListing<Service>("services", 3, (s) => {
-  const p = splitCode(s.code);
-  return [KIND_ORDER.indexOf(s.kind), p?.subject ?? s.code, OPERATION_ORDER.indexOf(s.operation)];
-});
+const position = (v: string | number | undefined, of: readonly string[]) =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 && v < of.length;
+
+// The key of a row: what billing pages by (kind, the code's subject in byte order, operation).
+const services = keyedListing<Service>(
+  "services",
+  3,
+  (s) => {
+    const p = splitCode(s.code);
+    return [KIND_ORDER.indexOf(s.kind), p?.subject ?? s.code, OPERATION_ORDER.indexOf(s.operation)];
+  },
+  ([kind, subject, operation]) =>
+    position(kind, KIND_ORDER) && typeof subject === "string" && position(operation, OPERATION_ORDER),
+);
+
+/**
+ * The code a cursor's key stands for: billing pages after it. With a subject cut by a NUL, every
+ * service of the part before it sorts before the key: the page goes on after its last operation.
+ */
+function codeOfKey(key: SortKey): string {
+  const subject = beforeNul(key[1] as string);
+  const operation = subject.cut ? OPERATION_ORDER.length - 1 : (key[2] as number);
+  return `${KIND_ORDER[key[0] as number]}.${subject.text}.${OPERATION_ORDER[operation]}`;
+}
 
 const listQuery = z.object({
   kind: z.enum(SERVICE_KINDS).optional(),
@@ -231,22 +245,15 @@ export function billingCatalogServiceRoutes(app: FastifyInstance, ctx: BridgeCon
       },
     },
     async (req) => {
-      const { q, limit, cursor, kind, ...filter } = req.query;
-      // billing lists whole kinds, and kind leads the order: read from the cursor's kind on, one
-      // kind at a time, until the page is full and one more row says another page follows.
+      const { limit, cursor, ...filter } = req.query;
+      // Billing filters and pages in SQL; one row more than the page says whether another follows.
       const after = services.afterOf(cursor);
-      const kinds = kind ? [kind] : SERVICE_KINDS.slice(Number(after?.[0] ?? 0));
-      const rows: Service[] = [];
-      let beyond = 0;
-      for (const k of kinds) {
-        for (const s of await listServices(ctx.db, { ...filter, kind: k })) {
-          if (q !== undefined && !matchesWords(q, `${s.code} ${s.name}`)) continue;
-          rows.push(s);
-          if (!after || compareKeys(services.keyOf(s), after) > 0) beyond++;
-        }
-        if (beyond > limit) break;
-      }
-      return services.page(rows, limit, cursor);
+      const rows = await listServices(ctx.db, {
+        ...filter,
+        ...(after === undefined ? {} : { after: codeOfKey(after) }),
+        limit: limit + 1,
+      });
+      return services.pageRead(rows, limit);
     },
   );
 

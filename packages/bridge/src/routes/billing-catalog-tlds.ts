@@ -23,7 +23,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { ifExists, param, renamingIssues } from "./billing-catalog-errors.js";
-import { booleanParam, keyedListing, limitParam, matchesWords } from "./billing-catalog-paging.js";
+import { beforeNul, booleanParam, keyedListing, limitParam, matchesWords } from "./billing-catalog-paging.js";
 import { errorBody } from "./billing-schemas.js";
 
 const TAGS = ["billing"];
@@ -97,7 +97,13 @@ const groupParams = z.object({ name: z.string().max(300).describe("The group's n
 
 const tldJson = (t: Tld) => ({ ...t, updatedAt: t.updatedAt.toISOString() });
 
-const tlds = keyedListing<Tld>("tlds", 1, (t) => [t.tld]);
+// Billing pages TLDs in SQL after the cursor's TLD (a text one, as every TLD is).
+const tlds = keyedListing<Tld>(
+  "tlds",
+  1,
+  (t) => [t.tld],
+  ([tld]) => typeof tld === "string",
+);
 const groups = keyedListing<TldGroup>("tld-groups", 2, (g) => [g.position, g.name]);
 
 export function billingCatalogTldRoutes(app: FastifyInstance, ctx: BridgeContext): void {
@@ -134,14 +140,16 @@ export function billingCatalogTldRoutes(app: FastifyInstance, ctx: BridgeContext
       },
     },
     async (req) => {
-      const { q, idn, optionsAvailable, limit, cursor } = req.query;
-      const rows = (await listTlds(ctx.db)).filter(
-        (t) =>
-          (q === undefined || matchesWords(q, t.tld)) &&
-          (idn === undefined || t.idn === idn) &&
-          (optionsAvailable === undefined || t.optionsAvailable === optionsAvailable),
-      );
-      const page = tlds.page(rows, limit, cursor);
+      const { limit, cursor, ...filter } = req.query;
+      // Billing filters and pages in SQL; one row more than the page says whether another follows.
+      const after = tlds.afterOf(cursor);
+      const rows = await listTlds(ctx.db, {
+        ...filter,
+        // A TLD sorts after a text cut by a NUL exactly when it sorts after the part before it.
+        ...(after === undefined ? {} : { after: beforeNul(after[0] as string).text }),
+        limit: limit + 1,
+      });
+      const page = tlds.pageRead(rows, limit);
       return { items: page.items.map(tldJson), nextCursor: page.nextCursor };
     },
   );

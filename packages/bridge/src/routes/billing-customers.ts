@@ -11,6 +11,7 @@ import {
   consentHistory,
   createCustomer,
   getCustomer,
+  NOTICE_LANGUAGES,
   recordConsent,
   searchCustomers,
   updateCustomer,
@@ -26,6 +27,8 @@ import { decodeCursor, encodeCursor, errorBody, idempotencyHeaders, idParams } f
 
 const TAGS = ["billing"];
 const customerType = z.enum(["person", "company"]);
+const language = z.enum(NOTICE_LANGUAGES);
+const languageIn = language.describe("The language of the customer's notices (pl, en)");
 
 // Types only: billing checks formats (NIP, PESEL, postcode, phone…) and the rules between fields,
 // and names every bad field of one request at once.
@@ -53,6 +56,9 @@ const createBody = z
     landlinePhone: z.string().optional(),
     hrdUserId: z.number().int().optional().describe("The registrant account at HRD"),
     priceGroupId: z.number().int().optional(),
+    language: language
+      .optional()
+      .describe("The language of the customer's notices (pl, en); default the notification settings' (pl)"),
     addresses: z
       .object({
         correspondence: addressIn.optional(),
@@ -79,6 +85,7 @@ const updateBody = z
     landlinePhone: z.string().nullable().optional(),
     hrdUserId: z.number().int().nullable().optional(),
     priceGroupId: z.number().int().optional(),
+    language: languageIn.optional(),
     addresses: z
       .object({
         correspondence: addressIn.optional(),
@@ -124,6 +131,7 @@ const customerOut = z
     landlinePhone: z.string().nullable(),
     hrdUserId: z.number().nullable(),
     priceGroupId: z.number().nullable(),
+    language: languageIn,
     firstOrderAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -38,6 +38,7 @@ import {
   ksefJson,
   ksefStateOut,
 } from "./billing-invoices-schemas.js";
+import { notifyAll } from "./billing-proformas-events.js";
 import {
   decimal,
   decodeCursor,
@@ -399,9 +400,9 @@ export function billingInvoiceRoutes(app: FastifyInstance, ctx: BridgeContext): 
           "Give `lines` (quantity and/or unit price after the correction, as decimal strings; `remove: true` " +
           "withdraws a line) or `full: true` (the whole invoice to zero). Needs an Idempotency-Key: a repeat " +
           "returns the first correction (`replayed: true`) and never issues a second one. Publishes " +
-          "`invoice.issued` (kind correction). 400 names every bad field (a position not on the invoice " +
-          "included); 409 `not_correctable` (a correction), `nothing_to_correct`, `correction_before_invoice`; " +
-          "nothing is written when refused.",
+          "`invoice.issued` (kind correction) and queues the customer's `invoice.corrected` notice (with the " +
+          "PDF). 400 names every bad field (a position not on the invoice included); 409 `not_correctable` " +
+          "(a correction), `nothing_to_correct`, `correction_before_invoice`; nothing is written when refused.",
         tags: TAGS,
         params: idParams,
         headers: idempotencyHeaders,
@@ -583,9 +584,9 @@ export function billingInvoiceRoutes(app: FastifyInstance, ctx: BridgeContext): 
 }
 
 /**
- * `invoice.issued` for a new correction. The correction is already committed: a failure to publish
- * is reported, not thrown — a thrown error would free the Idempotency-Key, and the client's retry
- * would issue a second correction.
+ * `invoice.issued` for a new correction, and the customer's `invoice.corrected` notice. The
+ * correction is already committed: a failure to publish or to queue is reported, not thrown — a
+ * thrown error would free the Idempotency-Key, and the client's retry would issue a second correction.
  */
 async function announceCorrection(
   ctx: BridgeContext,
@@ -612,4 +613,5 @@ async function announceCorrection(
         console.error(`hrdkit bridge: invoice.issued for ${doc.number} not published: ${String(e)}`));
     report(err, { method: "POST", url: `/v1/billing/invoices/${doc.corrected?.id ?? ""}/corrections` });
   }
+  await notifyAll(ctx, [{ kind: "invoice.corrected", correctionId: doc.id }]);
 }

@@ -33,7 +33,7 @@ import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
 import { replyJournaled } from "../idempotency.js";
 import { paymentIssues, paymentResultJson, paymentResultOut } from "./billing-payments-json.js";
-import { paymentsMatched, publishAll } from "./billing-proformas-events.js";
+import { notifyAll, paymentsMatched, publishAll } from "./billing-proformas-events.js";
 import { replayedField } from "./billing-proformas-json.js";
 import {
   decodeCursor,
@@ -285,7 +285,8 @@ export function statementRoutes(app: FastifyInstance, ctx: BridgeContext): void 
           "partial, full, over; a cancelled or expired proforma's money kept as balance) or for the customer's " +
           "balance. Needs an Idempotency-Key; the entry's key is the payment's reference, so it is never recorded " +
           "twice. Refused, writing nothing: an entry that is not unmatched (409 `not_unmatched`), an unknown " +
-          "proforma or customer (404), another currency (409). Publishes `payment.matched` for a proforma.",
+          "proforma or customer (404), another currency (409). Publishes `payment.matched` for a proforma, and " +
+          "queues the customer's notice of the payment.",
         tags: TAGS,
         params: idParams,
         headers: idempotencyHeaders,
@@ -321,8 +322,12 @@ export function statementRoutes(app: FastifyInstance, ctx: BridgeContext): void 
             ...(b.customerId === undefined ? {} : { customerId: b.customerId }),
             at: ctx.now(),
           }).catch((err) => paymentIssues(err));
-          if (!result.payment.duplicate && result.payment.payment.proformaId !== null) {
-            await publishAll(ctx, await paymentsMatched(ctx.db, [result.payment.payment.id]));
+          if (!result.payment.duplicate) {
+            const paymentId = result.payment.payment.id;
+            if (result.payment.payment.proformaId !== null) {
+              await publishAll(ctx, await paymentsMatched(ctx.db, [paymentId]));
+            }
+            await notifyAll(ctx, [{ kind: "payment", paymentId }]);
           }
           return {
             statusCode: 200,
@@ -376,7 +381,7 @@ function uploadRoute(app: FastifyInstance, ctx: BridgeContext): void {
           "nothing and returns the first result (`alreadyImported: true`, 200); an entry already seen on an " +
           "earlier statement is a `duplicate`. Needs an Idempotency-Key. A malformed file is a 400 naming the " +
           "bad lines under `body`; nothing is written. Publishes `payment.matched` per payment recorded for a " +
-          "proforma.",
+          "proforma, and queues each customer's notice of the payment.",
         tags: TAGS,
         consumes: STATEMENT_CONTENT_TYPES,
         querystring: uploadQuery,
@@ -418,6 +423,10 @@ function uploadRoute(app: FastifyInstance, ctx: BridgeContext): void {
         if (!result.alreadyImported) {
           const paymentIds = result.items.filter((i) => i.status === "matched").flatMap((i) => i.paymentIds);
           await publishAll(ctx, await paymentsMatched(ctx.db, paymentIds));
+          await notifyAll(
+            ctx,
+            paymentIds.map((paymentId) => ({ kind: "payment" as const, paymentId })),
+          );
         }
         return { statusCode: result.alreadyImported ? 200 : 201, body: importJson(result) };
       }) as never;

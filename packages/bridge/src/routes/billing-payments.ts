@@ -28,7 +28,7 @@ import {
 } from "./billing-payments-json.js";
 import { listPaymentPage, proformaCurrency } from "./billing-payments-list.js";
 import { statementRoutes } from "./billing-payments-statements.js";
-import { paymentsMatched, publishAll } from "./billing-proformas-events.js";
+import { notifyAll, paymentsMatched, publishAll } from "./billing-proformas-events.js";
 import {
   decimal,
   decodeCursor,
@@ -116,10 +116,14 @@ const balanceOut = z
     description: "Overpayments and unassigned money kept for the customer, less what was applied or refunded",
   });
 
-/** The answer of a recorded payment, and `payment.matched` when it is new and names a proforma. */
+/**
+ * The answer of a recorded payment, `payment.matched` when it is new and names a proforma, and
+ * the customer's notice of a new payment (received, partial, or kept as balance: billing decides).
+ */
 async function answer(ctx: BridgeContext, r: PaymentResult) {
-  if (!r.duplicate && r.payment.proformaId !== null) {
-    await publishAll(ctx, await paymentsMatched(ctx.db, [r.payment.id]));
+  if (!r.duplicate) {
+    if (r.payment.proformaId !== null) await publishAll(ctx, await paymentsMatched(ctx.db, [r.payment.id]));
+    await notifyAll(ctx, [{ kind: "payment", paymentId: r.payment.id }]);
   }
   return { statusCode: r.duplicate ? 200 : 201, body: paymentResultJson(r) };
 }
@@ -143,7 +147,8 @@ export function billingPaymentRoutes(app: FastifyInstance, ctx: BridgeContext): 
           "reference with another amount or proforma is a 409 `reference_reused`. Refused, writing nothing: bad " +
           "input (400 naming every bad field), an unknown proforma or customer (404), another currency than the " +
           "proforma's (409 `currency_mismatch`), a customer that is not the proforma's (409 `customer_mismatch`). " +
-          "Publishes `payment.matched` when a new payment names a proforma.",
+          "Publishes `payment.matched` when a new payment names a proforma, and queues the customer's notice of " +
+          "a new payment.",
         tags: TAGS,
         headers: idempotencyHeaders,
         body: manualBody,
@@ -186,7 +191,8 @@ export function billingPaymentRoutes(app: FastifyInstance, ctx: BridgeContext): 
           "Idempotency-Key, records nothing and answers the first payment with `duplicate: true` (200); the same " +
           "transaction id with another amount or proforma is a 409 `reference_reused`. Otherwise as POST " +
           "/v1/billing/payments: partial, full and over-payments, a cancelled or expired proforma's money kept " +
-          "as balance. Needs an Idempotency-Key. Publishes `payment.matched` for a new payment.",
+          "as balance. Needs an Idempotency-Key. Publishes `payment.matched` for a new payment and queues the " +
+          "customer's notice of it.",
         tags: TAGS,
         headers: idempotencyHeaders,
         body: onlineBody,

@@ -4,7 +4,6 @@
  * grosze. Rules are listed in precedence order (the rule that wins first), as billing ranks them.
  */
 import {
-  compareRules,
   deletePriceRule,
   listPriceRules,
   type PriceRule,
@@ -198,7 +197,7 @@ const ruleCursor = (listing: string, rule: PriceRule) =>
     rule.id,
   ]);
 
-/** The last rule of the previous page, rebuilt from its cursor (enough of it for compareRules). */
+/** The last rule of the previous page, rebuilt from its cursor (enough of it for billing to rank it). */
 function lastRuleOf(cursor: string, listing: string): PriceRule {
   const [matchJson, specificity, priority, id] = decodeKeyCursor(cursor, listing, "ssnn") as [
     string,
@@ -260,13 +259,16 @@ export function billingPriceRuleRoutes(app: FastifyInstance, ctx: BridgeContext)
       const listing = `rules:${req.params.id}`;
       const q = req.query;
       const last = q.cursor === undefined ? undefined : lastRuleOf(q.cursor, listing);
-      const rules = await listPriceRules(ctx.db, req.params.id);
-      // Keyset over billing's precedence order: the rules ranked after the previous page's last.
-      const rest = last === undefined ? rules : rules.filter((rule) => compareRules(rule, last) > 0);
-      const items = rest.slice(0, q.limit);
+      // Keyset over billing's precedence order, in SQL: the rules ranked after the previous
+      // page's last; one more than the page says whether another follows.
+      const rows = await listPriceRules(ctx.db, req.params.id, {
+        ...(last === undefined ? {} : { after: last }),
+        limit: q.limit + 1,
+      });
+      const items = rows.slice(0, q.limit);
       return {
         items: items.map(ruleJson),
-        nextCursor: rest.length > q.limit ? ruleCursor(listing, items.at(-1)!) : null,
+        nextCursor: rows.length > q.limit ? ruleCursor(listing, items.at(-1)!) : null,
       };
     },
   );

@@ -38,9 +38,6 @@ export function hrdWholesaleSource(ctx: BridgeContext): WholesalePriceSource {
   return { getPricings: () => ctx.hrd.partner.getPricings() };
 }
 
-/** The most imports billing reads at once; a partner imports daily at most, so this is decades. */
-const IMPORTS_READ = 10_000;
-
 const unmappedOut = z
   .object({
     service: z.string().describe("HRD's service code as listed, e.g. d_pl"),
@@ -211,16 +208,18 @@ export function billingWholesaleRoutes(app: FastifyInstance, ctx: BridgeContext)
     },
     async (req) => {
       const q = req.query;
-      // Newest first: the cursor is the id the next page stays below.
+      // Newest first: the cursor is the id the next page stays below. Billing pages in SQL; one
+      // more than the page says whether another follows.
       const below = q.cursor === undefined ? undefined : decodeCursor(q.cursor, "newest").afterId;
-      const rest = (await listWholesaleImports(ctx.db, { limit: IMPORTS_READ })).filter(
-        (i) => below === undefined || i.importId < below,
-      );
-      const items = rest.slice(0, q.limit);
+      const rows = await listWholesaleImports(ctx.db, {
+        ...(below === undefined ? {} : { beforeId: below }),
+        limit: q.limit + 1,
+      });
+      const items = rows.slice(0, q.limit);
       return {
         items: items.map((i) => ({ ...i, importedAt: i.importedAt.toISOString() })),
         nextCursor:
-          rest.length > q.limit ? encodeCursor({ afterId: items.at(-1)!.importId, order: "newest" }) : null,
+          rows.length > q.limit ? encodeCursor({ afterId: items.at(-1)!.importId, order: "newest" }) : null,
       };
     },
   );
@@ -268,17 +267,16 @@ export function billingWholesaleRoutes(app: FastifyInstance, ctx: BridgeContext)
       const { serviceCode, period } = req.params;
       const q = req.query;
       const afterId = q.cursor === undefined ? 0 : decodeCursor(q.cursor, "import").afterId;
-      const history = await wholesaleHistory(ctx.db, serviceCode, period);
+      const rows = await wholesaleHistory(ctx.db, serviceCode, period, { afterId, limit: q.limit + 1 });
       const current = await currentCost(ctx.db, serviceCode, period);
-      const rest = history.filter((h) => h.importId > afterId);
-      const items = rest.slice(0, q.limit);
+      const items = rows.slice(0, q.limit);
       return {
         serviceCode,
         period,
         current: decimalOrNull(current),
         items: items.map((h) => ({ ...h, importedAt: h.importedAt.toISOString(), cost: decimal(h.cost) })),
         nextCursor:
-          rest.length > q.limit ? encodeCursor({ afterId: items.at(-1)!.importId, order: "import" }) : null,
+          rows.length > q.limit ? encodeCursor({ afterId: items.at(-1)!.importId, order: "import" }) : null,
       };
     },
   );

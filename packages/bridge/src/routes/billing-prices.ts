@@ -27,6 +27,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { replyJournaled } from "../idempotency.js";
+import { beforeNul } from "./billing-catalog-paging.js";
 import { billingPriceRuleRoutes } from "./billing-prices-rules.js";
 import { billingWholesaleRoutes } from "./billing-prices-wholesale.js";
 import {
@@ -183,9 +184,15 @@ const entryJson = (e: PriceListEntry) => ({
   active: e.active,
 });
 
-/** Byte order of the service code, then the period: the same on every server (no collation). */
-const byCodeAndPeriod = (a: PriceListEntry, b: PriceListEntry) =>
-  a.serviceCode < b.serviceCode ? -1 : a.serviceCode > b.serviceCode ? 1 : a.period - b.period;
+/**
+ * The key billing pages a price list after: the code (byte order), then the period. A code sorts
+ * after a cursor's text cut by a NUL exactly when it sorts after the part before it, whatever
+ * the period.
+ */
+function priceKey(serviceCode: string, period: number) {
+  const code = beforeNul(serviceCode);
+  return { serviceCode: code.text, period: code.cut ? Number.MAX_SAFE_INTEGER : period };
+}
 
 const groupMissing = refusal("`not_found`: no price group with this id.");
 const priceMissing = refusal(
@@ -221,13 +228,16 @@ export function billingPriceRoutes(app: FastifyInstance, ctx: BridgeContext): vo
     async (req) => {
       const q = req.query;
       const afterId = q.cursor === undefined ? 0 : decodeCursor(q.cursor, "id").afterId;
-      const rest = (await listPriceGroups(ctx.db))
-        .filter((g) => g.id > afterId && (q.currency === undefined || g.currency === q.currency))
-        .sort((a, b) => a.id - b.id);
-      const items = rest.slice(0, q.limit);
+      // Billing filters and pages by id in SQL; one more than the page says whether another follows.
+      const rows = await listPriceGroups(ctx.db, {
+        ...(q.currency === undefined ? {} : { currency: q.currency }),
+        afterId,
+        limit: q.limit + 1,
+      });
+      const items = rows.slice(0, q.limit);
       return {
         items: items.map(groupJson),
-        nextCursor: rest.length > q.limit ? encodeCursor({ afterId: items.at(-1)!.id, order: "id" }) : null,
+        nextCursor: rows.length > q.limit ? encodeCursor({ afterId: items.at(-1)!.id, order: "id" }) : null,
       };
     },
   );
@@ -361,29 +371,23 @@ export function billingPriceRoutes(app: FastifyInstance, ctx: BridgeContext): vo
       const listing = `prices:${req.params.id}`;
       const after = q.cursor === undefined ? undefined : decodeKeyCursor(q.cursor, listing, "sn");
       const tld = q.tld?.trim().toLowerCase().replace(/^\./, "");
-      const all = await priceList(ctx.db, req.params.id);
-      const rest = all
-        .filter(
-          (e) =>
-            (q.serviceCode === undefined || e.serviceCode === q.serviceCode.trim()) &&
-            (q.kind === undefined || e.kind === q.kind) &&
-            (q.operation === undefined || e.operation === q.operation) &&
-            (tld === undefined || e.tld === tld) &&
-            (q.source === undefined || e.source === q.source),
-        )
-        .sort(byCodeAndPeriod)
-        .filter(
-          (e) =>
-            after === undefined ||
-            e.serviceCode > (after[0] as string) ||
-            (e.serviceCode === after[0] && e.period > (after[1] as number)),
-        );
-      const items = rest.slice(0, q.limit);
+      // Billing filters and pages in SQL, codes in byte order; one more than the page says
+      // whether another follows.
+      const rows = await priceList(ctx.db, req.params.id, {
+        ...(q.serviceCode === undefined ? {} : { serviceCode: q.serviceCode.trim() }),
+        ...(q.kind === undefined ? {} : { kind: q.kind }),
+        ...(q.operation === undefined ? {} : { operation: q.operation }),
+        ...(tld === undefined ? {} : { tld }),
+        ...(q.source === undefined ? {} : { source: q.source }),
+        ...(after === undefined ? {} : { after: priceKey(after[0] as string, after[1] as number) }),
+        limit: q.limit + 1,
+      });
+      const items = rows.slice(0, q.limit);
       const last = items.at(-1);
       return {
         items: items.map(entryJson),
         nextCursor:
-          rest.length > q.limit && last ? encodeKeyCursor(listing, [last.serviceCode, last.period]) : null,
+          rows.length > q.limit && last ? encodeKeyCursor(listing, [last.serviceCode, last.period]) : null,
       };
     },
   );

@@ -13,7 +13,8 @@
  *   (the customer has paid; billing issues it before it checks the balance).
  *
  * Events: `service.activated` for each task this call carried out, `invoice.issued` when this call
- * issued the invoice — never again for work an earlier call did.
+ * issued the invoice — never again for work an earlier call did. The customer's notices of both
+ * are queued alongside (billing's notifyFact, keyed per fact).
  */
 import {
   activateProforma,
@@ -31,7 +32,7 @@ import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
 import { replyJournaled } from "../idempotency.js";
 import { hrdProvisioner } from "../provisioner.js";
-import { type PendingEvent, publishAll } from "./billing-proformas-events.js";
+import { notifyAll, type PendingEvent, publishAll } from "./billing-proformas-events.js";
 import { replayedField } from "./billing-proformas-json.js";
 import { errorBody, idempotencyHeaders, idParams } from "./billing-schemas.js";
 
@@ -175,7 +176,8 @@ export function activationRoutes(app: FastifyInstance, ctx: BridgeContext): void
           "cause is fixed). Refused with 409: `manual_proforma` (a hand-made proforma activates nothing), " +
           "`unpaid`, `cancelled`, `expired`, `exchange_rate_required` (EUR), `insufficient_hrd_balance` (top up " +
           "the HRD balance; the invoice was issued all the same, the message names it). Publishes " +
-          "`invoice.issued` when it issued the invoice and `service.activated` per task it carried out.",
+          "`invoice.issued` when it issued the invoice and `service.activated` per task it carried out, and " +
+          "queues the customer's notices of them.",
         tags: TAGS,
         params: idParams,
         headers: idempotencyHeaders,
@@ -288,6 +290,7 @@ async function activate(
       const inv = invoice.rows[0];
       if (inv && issuedNow) {
         await publishAll(ctx, [["invoice.issued", { invoiceId: inv.id, number: inv.number, proformaId }]]);
+        await notifyAll(ctx, [{ kind: "invoice.issued", invoiceId: inv.id }]);
       }
       throw new BridgeError(
         409,
@@ -329,6 +332,13 @@ async function activate(
     ]);
   }
   await publishAll(ctx, events);
+  // The customer's notices of the same facts. Activated services by proforma: billing tells each
+  // service's term once (its key), so services an earlier call activated are not told again, and
+  // each notice says the years this proforma's task added.
+  await notifyAll(ctx, [
+    ...(issuedNow ? [{ kind: "invoice.issued" as const, invoiceId: result.invoice.id }] : []),
+    ...(activated.length > 0 ? [{ kind: "service.activated" as const, proformaId }] : []),
+  ]);
   return {
     proformaId,
     invoice: { ...result.invoice, issuedNow },

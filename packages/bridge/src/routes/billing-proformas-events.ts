@@ -1,14 +1,23 @@
 /**
- * Webhook events of the money path (orders, proformas, payments, activation). Routes publish them
- * from inside their journaled run, after billing stored the change: a replayed answer runs nothing,
- * so it publishes nothing.
+ * Webhook events and customer notices of the money path (orders, proformas, payments, activation,
+ * invoices). Routes publish and notify from inside their journaled run, after billing stored the
+ * change: a replayed answer runs nothing, so it publishes and queues nothing.
  *
- * Billing commits its change before the event is stored (they are two transactions). If storing
- * the event fails, the answer still says what was done: turning it into an error would free the
- * Idempotency-Key, and the retry would find the change already made and publish nothing either.
- * The lost event is reported to the operator's log instead.
+ * Billing commits its change before the event or notice is stored (they are separate
+ * transactions). If storing one fails, the answer still says what was done: turning it into an
+ * error would free the Idempotency-Key, and the retry would find the change already made and
+ * publish nothing either. The lost event or notice is reported to the operator's log instead.
  */
-import { type Currency, type Db, transferTitleOf } from "@hrdkit/billing";
+import {
+  BillingError,
+  type BillingFact,
+  type Currency,
+  type Db,
+  getNotifySettings,
+  type NotifySettings,
+  notifyFact,
+  transferTitleOf,
+} from "@hrdkit/billing";
 import type { BridgeContext } from "../app.js";
 import { type EventType, publishEvent } from "../webhooks/events.js";
 import { dec } from "./billing-proformas-json.js";
@@ -22,6 +31,77 @@ export async function publishAll(ctx: BridgeContext, events: PendingEvent[]): Pr
     } catch (err) {
       const report = ctx.logError ?? ((e: unknown) => console.error("hrdkit bridge: event not stored:", e));
       report(err, { method: "EVENT", url: `${type} ${JSON.stringify(data)}` });
+    }
+  }
+}
+
+/** What a notice's report names: the fact, e.g. `notice payment {"paymentId":7}`. */
+function factLabel(fact: BillingFact): string {
+  const { kind, ...ids } = fact;
+  return `notice ${kind} ${JSON.stringify(ids)}`;
+}
+
+/**
+ * Whether a notice failed for want of set-up the partner has not done yet (the customer panel's
+ * address, the seller's data): every other notice of the call would fail the same way.
+ */
+export function noticesNotSetUp(err: unknown): boolean {
+  return err instanceof BillingError && (err.code === "no_panel_url" || err.code === "no_seller");
+}
+
+/** Reports a notice that was not queued, to ctx.logError or (without one) stderr in one line. */
+export function reportNotice(ctx: BridgeContext, what: string, err: unknown): void {
+  if (ctx.logError) {
+    ctx.logError(err, { method: "NOTICE", url: what });
+    return;
+  }
+  const detail =
+    err instanceof BillingError
+      ? err.message
+      : err instanceof Error
+        ? (err.stack ?? err.message)
+        : String(err);
+  // A partner who tells customers through its own software (webhooks) switches these off instead.
+  const hint = noticesNotSetUp(err)
+    ? " (or switch the events' notices off: PATCH /v1/notifications/settings, channels)"
+    : "";
+  console.error(`hrdkit bridge: ${what} not queued: ${detail}${hint}`);
+}
+
+/**
+ * Queues the customer's notices of these billing facts (billing's notifyFact, per the partner's
+ * notification settings, read once); the `notifications` job sends them. A fact that cannot be
+ * notified is reported and the rest go on; when notices are not set up at all, the first failure
+ * is reported naming every fact left, and nothing more is tried. Billing keys each notice by its
+ * fact, so calling this again for the same fact queues nothing new.
+ */
+/** The not-set-up reasons already reported, per bridge. */
+const notSetUpSaid = new WeakMap<BridgeContext, Set<string>>();
+
+export async function notifyAll(
+  ctx: BridgeContext,
+  facts: readonly BillingFact[],
+  options: { now?: Date; settings?: NotifySettings } = {},
+): Promise<void> {
+  if (facts.length === 0) return;
+  let settings = options.settings;
+  const now = options.now ?? ctx.now();
+  for (const [i, fact] of facts.entries()) {
+    try {
+      settings ??= await getNotifySettings(ctx.db);
+      await notifyFact(ctx.db, fact, { settings, now });
+    } catch (err) {
+      if (noticesNotSetUp(err) || settings === undefined) {
+        // Not set up (no panel address, no seller): said once per bridge and reason, not on every
+        // money call of a partner who tells its customers some other way.
+        const code = err instanceof BillingError ? err.code : "settings";
+        const said = notSetUpSaid.get(ctx) ?? new Set<string>();
+        notSetUpSaid.set(ctx, said);
+        if (!said.has(code)) reportNotice(ctx, facts.slice(i).map(factLabel).join(", "), err);
+        said.add(code);
+        return;
+      }
+      reportNotice(ctx, factLabel(fact), err);
     }
   }
 }

@@ -1,17 +1,17 @@
 /**
- * The back office's proforma list: billing's `listProformas` filters by customer and status only,
- * so the list with every filter a back office needs (origin, number prefix, order reference,
- * issue-date range) is one keyset query here, on the same columns billing's summaries read. Page
- * 500 costs what page 1 does: `id > cursor` (or `<`, newest first) on the primary key.
+ * The back office's proforma list: billing's `listProformas` filters (customer, status, origin,
+ * number or its start, order reference, issue-date range, ids) and pages by keyset in SQL (`id >
+ * cursor`, or `<` newest first, on the primary key: page 500 costs what page 1 does); the
+ * summaries are mapped to the wire here.
  */
-import type { Currency, Db } from "@hrdkit/billing";
+import { type Db, listProformas, type ProformaSummary } from "@hrdkit/billing";
 import type { z } from "zod";
 import { dec, type summaryOut } from "./billing-proformas-json.js";
 
 export interface ProformaListFilter {
   customerId?: number;
-  status?: string;
-  origin?: string;
+  status?: ProformaSummary["status"];
+  origin?: ProformaSummary["origin"];
   /** The exact number. */
   number?: string;
   /** The start of the number (`PRO/2026/03/` finds March's). */
@@ -27,82 +27,50 @@ export interface ProformaListFilter {
   limit: number;
 }
 
-interface Row {
-  id: number;
-  number: string;
-  customer_id: number;
-  buyer_name: string;
-  origin: "order" | "renewal" | "manual";
-  status: "issued" | "paid" | "cancelled" | "expired";
-  issue_date: string;
-  due_date: string;
-  currency: Currency;
-  net: number;
-  vat: number;
-  gross: number;
-  paid: number;
-  order_ref: string | null;
-  renewal_key: string | null;
-}
-
-/** `%`, `_` and `\` typed in a number are themselves, not LIKE wildcards. */
-const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** The most billing reads in one call; longer lists (ids of a big renewal run) take several. */
+const BILLING_PAGE = 1000;
 
 export async function listProformaSummaries(
   db: Db,
   f: ProformaListFilter,
 ): Promise<{ items: z.input<typeof summaryOut>[]; nextAfterId: number | null }> {
-  const newest = f.order === "-id";
-  const { rows } = await db.query<Row>(
-    `SELECT id, number, customer_id, buyer->>'name' AS buyer_name, origin, status, issue_date, due_date,
-            currency, net, vat, gross, paid, order_ref, renewal_key
-     FROM proformas
-     WHERE ($1::int IS NULL OR ${newest ? "id < $1" : "id > $1"})
-       AND ($2::int IS NULL OR customer_id = $2)
-       AND ($3::text IS NULL OR status = $3)
-       AND ($4::text IS NULL OR origin = $4)
-       AND ($5::text IS NULL OR number LIKE $5)
-       AND ($11::text IS NULL OR number = $11)
-       AND ($6::text IS NULL OR order_ref = $6)
-       AND ($7::date IS NULL OR issue_date >= $7)
-       AND ($8::date IS NULL OR issue_date <= $8)
-       AND ($10::int[] IS NULL OR id = ANY($10::int[]))
-     ORDER BY id ${newest ? "DESC" : "ASC"}
-     LIMIT $9`,
-    [
-      f.afterId ?? null,
-      f.customerId ?? null,
-      f.status ?? null,
-      f.origin ?? null,
-      f.numberPrefix === undefined ? null : likePrefix(f.numberPrefix.trim()),
-      f.orderRef ?? null,
-      f.issuedFrom ?? null,
-      f.issuedTo ?? null,
-      f.limit + 1,
-      f.ids ? [...f.ids] : null,
-      f.number?.trim() ?? null,
-    ],
-  );
-  const page = rows.slice(0, f.limit);
+  const { afterId, limit, ...filter } = f;
+  if (limit < 1) return { items: [], nextAfterId: null };
+  const found: ProformaSummary[] = [];
+  let after = afterId;
+  let nextAfterId: number | null = null;
+  for (;;) {
+    const page = await listProformas(db, {
+      ...filter,
+      ...(after === undefined ? {} : { afterId: after }),
+      limit: Math.min(BILLING_PAGE, limit - found.length),
+    });
+    found.push(...page.items);
+    if (page.nextAfterId === null || found.length === limit) {
+      nextAfterId = page.nextAfterId;
+      break;
+    }
+    after = page.nextAfterId;
+  }
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      number: r.number,
-      customerId: r.customer_id,
-      buyerName: r.buyer_name,
-      origin: r.origin,
-      status: r.status,
-      issueDate: r.issue_date,
-      dueDate: r.due_date,
-      currency: r.currency,
-      net: dec(Number(r.net), r.currency),
-      vat: dec(Number(r.vat), r.currency),
-      gross: dec(Number(r.gross), r.currency),
-      paid: dec(Number(r.paid), r.currency),
-      orderRef: r.order_ref,
-      renewalKey: r.renewal_key,
+    items: found.map((p) => ({
+      id: p.id,
+      number: p.number,
+      customerId: p.customerId,
+      buyerName: p.buyerName,
+      origin: p.origin,
+      status: p.status,
+      issueDate: p.issueDate,
+      dueDate: p.dueDate,
+      currency: p.currency,
+      net: dec(p.net.amount, p.currency),
+      vat: dec(p.vat.amount, p.currency),
+      gross: dec(p.gross.amount, p.currency),
+      paid: dec(p.paid.amount, p.currency),
+      orderRef: p.orderRef,
+      renewalKey: p.renewalKey,
     })),
-    nextAfterId: rows.length > f.limit ? page[page.length - 1]!.id : null,
+    nextAfterId,
   };
 }
 

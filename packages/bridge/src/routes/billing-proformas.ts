@@ -25,7 +25,7 @@ import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
 import { replyJournaled } from "../idempotency.js";
 import { activationRoutes } from "./billing-proformas-activate.js";
-import { proformaIssued, publishAll } from "./billing-proformas-events.js";
+import { notifyAll, proformaIssued, publishAll } from "./billing-proformas-events.js";
 import {
   PROFORMA_ORIGINS,
   PROFORMA_STATUSES,
@@ -187,7 +187,8 @@ export function billingProformaRoutes(app: FastifyInstance, ctx: BridgeContext):
           "Needs an Idempotency-Key (a repeat gets the first answer, `replayed: true`). Refused, writing " +
           "nothing: bad input (400 naming every bad field), an item not offered (409 `not_offered`), a price " +
           "other than `expectedGross` (409 `price_changed`), no seller settings or buyer address (409). " +
-          "Publishes `order.placed` and `proforma.issued` when the proforma is made.",
+          "Publishes `order.placed` and `proforma.issued` when the proforma is made, and queues the customer's " +
+          "`proforma.issued` notice (with the PDF) as the notification settings say.",
         tags: TAGS,
         headers: idempotencyHeaders,
         body: orderBody,
@@ -259,6 +260,7 @@ export function billingProformaRoutes(app: FastifyInstance, ctx: BridgeContext):
             ],
             proformaIssued(json),
           ]);
+          await notifyAll(ctx, [{ kind: "proforma.issued", proformaId: proforma.id }]);
         }
         return { statusCode: created ? 201 : 200, body: { created, proforma: json } };
       }) as never;
@@ -278,7 +280,7 @@ export function billingProformaRoutes(app: FastifyInstance, ctx: BridgeContext):
           "series. It can be paid, edited, cancelled and expires like any proforma, but it never activates a " +
           "service (HRD's rule): to sell a service, place an order. Needs an Idempotency-Key: a repeat gets the " +
           "first proforma (`replayed: true`) and never issues a second. Bad input is a 400 naming every bad " +
-          "field; nothing is written. Publishes `proforma.issued`.",
+          "field; nothing is written. Publishes `proforma.issued` and queues the customer's notice of it.",
         tags: TAGS,
         headers: idempotencyHeaders,
         body: manualBody,
@@ -297,6 +299,7 @@ export function billingProformaRoutes(app: FastifyInstance, ctx: BridgeContext):
         });
         const json = proformaJson(p);
         await publishAll(ctx, [proformaIssued(json)]);
+        await notifyAll(ctx, [{ kind: "proforma.issued", proformaId: p.id }]);
         return { statusCode: 201, body: json };
       }) as never;
     },

@@ -242,14 +242,6 @@ export function promotionJson(p: Promotion) {
   };
 }
 
-/** Dates include `at`: startsAt inclusive, endsAt exclusive (as quotes judge them). */
-const inDates = (p: Promotion, at: Date) =>
-  (p.startsAt === null || p.startsAt.getTime() <= at.getTime()) &&
-  (p.endsAt === null || at.getTime() < p.endsAt.getTime());
-
-/** Promotions billing reads per round trip while a date filter looks for a page's worth. */
-const SCAN = 1000;
-
 const promotionMissing = refusal("`not_found`: no promotion with this id.");
 
 export function billingPromotionRoutes(app: FastifyInstance, ctx: BridgeContext): void {
@@ -280,25 +272,18 @@ export function billingPromotionRoutes(app: FastifyInstance, ctx: BridgeContext)
     async (req) => {
       const q = req.query;
       const active = booleanOf(q.active);
-      const at = q.at === undefined ? undefined : new Date(q.at);
-      let afterId = q.cursor === undefined ? 0 : decodeCursor(q.cursor, "id").afterId;
-      const found: Promotion[] = [];
-      // Billing filters by `active`; the dates are judged here, reading on until a page (and one
-      // more, to know whether there is a next page) is found or the promotions run out.
-      for (;;) {
-        const page = await listPromotions(ctx.db, {
-          ...(active === undefined ? {} : { active }),
-          afterId,
-          limit: at === undefined ? q.limit + 1 : SCAN,
-        });
-        for (const p of page.items) if (at === undefined || inDates(p, at)) found.push(p);
-        if (found.length > q.limit || page.next === null) break;
-        afterId = page.next;
-      }
-      const items = found.slice(0, q.limit);
+      const afterId = q.cursor === undefined ? 0 : decodeCursor(q.cursor, "id").afterId;
+      // Billing filters (switched on, dates including `at`) and pages in SQL: one page, and
+      // whether another follows.
+      const page = await listPromotions(ctx.db, {
+        ...(active === undefined ? {} : { active }),
+        ...(q.at === undefined ? {} : { at: new Date(q.at) }),
+        afterId,
+        limit: q.limit,
+      });
       return {
-        items: items.map(promotionJson),
-        nextCursor: found.length > q.limit ? encodeCursor({ afterId: items.at(-1)!.id, order: "id" }) : null,
+        items: page.items.map(promotionJson),
+        nextCursor: page.next === null ? null : encodeCursor({ afterId: page.next, order: "id" }),
       };
     },
   );

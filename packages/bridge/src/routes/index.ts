@@ -4,6 +4,7 @@ import { billingRoutes } from "./billing-index.js";
 import { certificateRoutes } from "./certificates.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { domainRoutes } from "./domains.js";
+import { notifyRoutes } from "./notify-index.js";
 import { pricingRoutes } from "./pricing.js";
 import { systemRoutes } from "./system.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -16,5 +17,6 @@ export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [
   certificateRoutes,
   pricingRoutes,
   billingRoutes,
+  notifyRoutes,
   webhookRoutes,
 ];

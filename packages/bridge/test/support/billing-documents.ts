@@ -1,11 +1,10 @@
 /**
- * What the invoice, settings and audit tests share: a bridge on PGlite and (with DATABASE_URL) on
- * a PostgreSQL database of its own, signed requests whose answer is not JSON (PDF, XML, images),
+ * What the invoice, settings and audit tests share: signed requests whose answer is not JSON (PDF, XML, images),
  * a real SMTP server that wants a password, and paid invoices made the way an installation makes
  * them — customer, catalog price, order quote, proforma, payment, invoice — through billing's own
  * functions on the bridge's database (the HTTP routes for those are tested elsewhere).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import {
   createCustomer,
@@ -14,78 +13,14 @@ import {
   type Db,
   type InvoiceDocument,
   issueInvoiceForProforma,
-  openDb,
   quote,
   recordPayment,
   seedDefaultCatalog,
   setPrice,
 } from "@hrdkit/billing";
-import {
-  type Bridge,
-  BridgeClient,
-  type BridgeConfig,
-  createKey,
-  signature,
-  startBridge,
-} from "@hrdkit/bridge";
 import { SMTPServer } from "smtp-server";
 import { type ParsedMail, parseMail } from "../../../billing/test/support/smtp.js";
-
-export interface Backend {
-  name: string;
-  start: (config?: Partial<BridgeConfig>) => Promise<{ bridge: Bridge; client: BridgeClient; key: string }>;
-  dispose: () => Promise<void>;
-}
-
-/** Runs one statement outside any database a test uses (a throwaway schema on the server). */
-async function onServer(url: string, sql: string): Promise<void> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await openDb({ url, schema });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.close();
-  }
-}
-
-async function withKey(bridge: Bridge) {
-  const k = await createKey(bridge.db, "back office");
-  return { bridge, client: new BridgeClient({ url: bridge.url, key: k.key }), key: k.key };
-}
-
-/**
- * PGlite always; with DATABASE_URL also a PostgreSQL server, in a database made for the file
- * (invoice numbers, series and the audit log must not meet another run's).
- */
-export function backends(label: string): Backend[] {
-  const base = { port: 0, hrd: undefined, dataDir: undefined };
-  const list: Backend[] = [
-    {
-      name: "PGlite",
-      start: async (config = {}) =>
-        withKey(await startBridge({ config: { ...base, databaseUrl: undefined, ...config }, jobs: false })),
-      dispose: async () => undefined,
-    },
-  ];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `hk_${label}_${randomBytes(6).toString("hex")}`;
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    list.push({
-      name: "PostgreSQL",
-      start: async (config = {}) => {
-        await onServer(url, `CREATE DATABASE ${name}`);
-        return withKey(
-          await startBridge({ config: { ...base, databaseUrl: dbUrl.toString(), ...config }, jobs: false }),
-        );
-      },
-      dispose: () => onServer(url, `DROP DATABASE IF EXISTS ${name}`),
-    });
-  }
-  return list;
-}
+import { signedFetch } from "./bridge.js";
 
 /** A signed request whose answer is a file: status, content type, headers and the raw bytes. */
 export async function fetchSigned(
@@ -93,18 +28,7 @@ export async function fetchSigned(
   key: string,
   path: string,
 ): Promise<{ status: number; type: string; headers: Headers; bytes: Buffer }> {
-  const m = /^hk_([0-9a-f]+)\.(.+)$/.exec(key)!;
-  const signingKey = createHash("sha256").update(m[2]!, "utf8").digest("hex");
-  const ts = String(Date.now());
-  const nonce = randomBytes(16).toString("base64url");
-  const res = await fetch(`${bridgeUrl}${path}`, {
-    headers: {
-      "x-hrdkit-key": `hk_${m[1]}`,
-      "x-hrdkit-timestamp": ts,
-      "x-hrdkit-nonce": nonce,
-      "x-hrdkit-signature": signature(signingKey, ts, nonce, "GET", path, ""),
-    },
-  });
+  const res = await signedFetch(bridgeUrl, key, "GET", path);
   return {
     status: res.status,
     type: res.headers.get("content-type") ?? "",
