@@ -245,20 +245,24 @@ export async function createOffer(db: Db, input: OfferInput, actor: string): Pro
     `INSERT INTO offers (title, subject, html, text, sms_text, channels, segment, language, consent_kind,
        created_by, updated_by)
      VALUES ($1, $2, $3, $4, $5, $6::text[], $7::jsonb, $8, $9, $10, $10) RETURNING ${COLUMNS}`,
-    [
-      o.title,
-      o.subject,
-      o.html,
-      o.text,
-      o.smsText,
-      o.channels,
-      JSON.stringify(o.segment),
-      o.language,
-      o.consentKind,
-      who,
-    ],
+    [...offerValues(o), who],
   );
   return toOffer(rows[0]!);
+}
+
+/** An offer's columns in the order both the INSERT and the UPDATE take them ($n from title on). */
+function offerValues(o: ReturnType<typeof parseOffer>["offer"]): unknown[] {
+  return [
+    o.title,
+    o.subject,
+    o.html,
+    o.text,
+    o.smsText,
+    o.channels,
+    JSON.stringify(o.segment),
+    o.language,
+    o.consentKind,
+  ];
 }
 
 /**
@@ -298,19 +302,7 @@ export async function updateOffer(
       `UPDATE offers SET title = $2, subject = $3, html = $4, text = $5, sms_text = $6, channels = $7::text[],
               segment = $8::jsonb, language = $9, consent_kind = $10, updated_by = $11, updated_at = now()
         WHERE id = $1 RETURNING ${COLUMNS}`,
-      [
-        oid,
-        o.title,
-        o.subject,
-        o.html,
-        o.text,
-        o.smsText,
-        o.channels,
-        JSON.stringify(o.segment),
-        o.language,
-        o.consentKind,
-        who,
-      ],
+      [oid, ...offerValues(o), who],
     );
     return toOffer(rows[0]!);
   });

@@ -6,7 +6,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
-import { decodeWords } from "./smtp.js";
+import { decodeBody, decodeWords, splitPart } from "./smtp.js";
 
 export interface RawSmtp {
   port: number;
@@ -54,34 +54,12 @@ export interface MimeMessage {
   leaves: MimeLeaf[];
 }
 
-function split(raw: string): { headers: Record<string, string>; body: string } {
-  const end = raw.indexOf("\r\n\r\n");
-  const head = raw.slice(0, end).replace(/\r\n[ \t]+/g, " ");
-  const headers: Record<string, string> = {};
-  for (const line of head.split("\r\n")) {
-    const i = line.indexOf(":");
-    if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return { headers, body: raw.slice(end + 4) };
-}
-
-function decode(body: string, encoding = "7bit"): Buffer {
-  if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ""), "base64");
-  if (/quoted-printable/i.test(encoding)) {
-    const bytes = body
-      .replace(/=\r\n/g, "")
-      .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
-    return Buffer.from(bytes, "latin1");
-  }
-  return Buffer.from(body, "latin1");
-}
-
 function leavesOf(headers: Record<string, string>, body: string, out: MimeLeaf[]): void {
   const type = headers["content-type"] ?? "text/plain";
   const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
   if (/^multipart\//i.test(type) && boundary) {
     for (const part of body.split(`--${boundary}`).slice(1, -1)) {
-      const p = split(part.replace(/^\r\n/, ""));
+      const p = splitPart(part.replace(/^\r\n/, ""));
       leavesOf(p.headers, p.body, out);
     }
     return;
@@ -91,13 +69,13 @@ function leavesOf(headers: Record<string, string>, body: string, out: MimeLeaf[]
     contentType: type.split(";")[0]!.trim().toLowerCase(),
     filename: name ? decodeWords(name) : null,
     cid: headers["content-id"]?.replace(/^<|>$/g, "") ?? null,
-    content: decode(body.replace(/\r\n$/, ""), headers["content-transfer-encoding"]),
+    content: decodeBody(body.replace(/\r\n$/, ""), headers["content-transfer-encoding"]),
   });
 }
 
 /** Every leaf part of a message, depth first, with the top-level headers. */
 export function readMime(raw: string): MimeMessage {
-  const { headers, body } = split(raw);
+  const { headers, body } = splitPart(raw);
   const leaves: MimeLeaf[] = [];
   leavesOf(headers, body, leaves);
   return { headers, leaves };

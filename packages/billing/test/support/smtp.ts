@@ -84,7 +84,8 @@ export function parseMail(raw: string): ParsedMail {
   return out;
 }
 
-function splitPart(raw: string): { headers: Record<string, string>; body: string } {
+/** A MIME part's headers (lower-case names, folded lines joined) and its body. */
+export function splitPart(raw: string): { headers: Record<string, string>; body: string } {
   const end = raw.indexOf("\r\n\r\n");
   const head = raw.slice(0, end).replace(/\r\n[ \t]+/g, " ");
   const headers: Record<string, string> = {};
@@ -95,7 +96,8 @@ function splitPart(raw: string): { headers: Record<string, string>; body: string
   return { headers, body: raw.slice(end + 4) };
 }
 
-function decodeBody(body: string, encoding = "7bit"): Buffer {
+/** A part's body bytes, from base64 or quoted-printable. */
+export function decodeBody(body: string, encoding = "7bit"): Buffer {
   if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ""), "base64");
   if (/quoted-printable/i.test(encoding)) {
     const bytes = body
