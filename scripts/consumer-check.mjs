@@ -392,6 +392,42 @@ const billing = require("@hrdkit/billing");
     }
   }
   {
+    // The README's quick start for the command line: `hrdkit sandbox` writes a .env, and
+    // `hrdkit check` (another process, as in another terminal) reads it.
+    const cenv = { ...env };
+    for (const k of Object.keys(cenv)) if (k.startsWith("HRD_")) delete cenv[k];
+    const cliDir = join(work, "cli-quickstart");
+    mkdirSync(cliDir);
+    const sb = startUntil(
+      "npx",
+      ["--no-install", "hrdkit", "sandbox", "--json", "--write-env", ".env"],
+      { cwd: cliDir, env: cenv },
+      /"event":"listening"/,
+    );
+    try {
+      await sb.line;
+      const r = run("npx", ["--no-install", "hrdkit", "check", "example.pl", "przyklad-wolny.pl", "--json"], {
+        cwd: cliDir,
+        env: cenv,
+      });
+      const lines =
+        r.code === 0
+          ? r.out
+              .trim()
+              .split("\n")
+              .map((l) => JSON.parse(l))
+          : [];
+      check(
+        lines.length === 2 && lines[0].name === "example.pl" && typeof lines[0].status === "string",
+        `npx --no-install hrdkit sandbox, then hrdkit check: one JSON line per name${lines.length === 2 ? "" : `\n${r.out}`}`,
+      );
+    } catch (e) {
+      fail(`npx --no-install hrdkit sandbox: ${e.message}`);
+    } finally {
+      await sb.stop();
+    }
+  }
+  {
     const benv = { ...env, BRIDGE_PORT: "0", BRIDGE_DATA_DIR: join(work, "bridge-state") };
     const created = run("npx", ["--no-install", "hrdkit-bridge", "key", "create", "consumer check"], {
       cwd: work,

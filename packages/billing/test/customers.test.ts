@@ -444,9 +444,11 @@ describe.each(drivers())("customers on $name", (driver) => {
   it("sends offers only to those whose latest consent at that moment grants it", async () => {
     const mk = (name: string) =>
       createCustomer(db, { name, email: `${name}@example.pl`, addresses: { correspondence: ADDRESS } });
-    const [yes, withdrew, never, later, newsletterOnly] = await Promise.all(
-      ["tak", "wycofal", "nigdy", "pozniej", "newsletter"].map(mk),
-    );
+    // One after another, not Promise.all: the pages come in id order, and the expectations
+    // below name the customers in the order they were created.
+    const made = [];
+    for (const name of ["tak", "wycofal", "nigdy", "pozniej", "newsletter"]) made.push(await mk(name));
+    const [yes, withdrew, never, later, newsletterOnly] = made;
     const t1 = new Date("2026-02-01T00:00:00Z");
     const t2 = new Date("2026-02-10T00:00:00Z");
     const sendAt = new Date("2026-02-15T00:00:00Z");

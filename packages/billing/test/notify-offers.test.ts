@@ -17,6 +17,8 @@ import {
   sendOffer,
   updateOffer,
 } from "../src/notify/offers.js";
+import { setNotifySettings } from "../src/notify/settings.js";
+import { smsLength } from "../src/notify/sms-text.js";
 import { unsubscribe, unsubscribeToken } from "../src/notify/unsubscribe.js";
 import { runOutbox } from "../src/notify/worker.js";
 import { drivers } from "./support/db.js";
@@ -309,9 +311,11 @@ describe.each(drivers())("offers on $name", (driver) => {
 
     const texts = notices.filter((n) => n.channel === "sms");
     expect(texts.map((n) => n.recipient)).toEqual(["+48500100200", "+48501100201"]);
+    // Without Polish letters, as the default settings have every SMS: GSM-7, 160 characters a part.
     expect(texts[0]!.text).toBe(
-      `Żółw Hosting Sp. z o.o.: odnowienie .pl za 39 zl do 30.04.\nRezygnacja: ${BASE}?t=${unsubscribeToken(draft.id, c.anna!, SECRET)}`,
+      `Zolw Hosting Sp. z o.o.: odnowienie .pl za 39 zl do 30.04.\nRezygnacja: ${BASE}?t=${unsubscribeToken(draft.id, c.anna!, SECRET)}`,
     );
+    expect(smsLength(texts[0]!.text).encoding).toBe("gsm-7");
 
     await expect(updateOffer(db, draft.id, { title: "Inny tytuł" }, "jan.operator")).rejects.toMatchObject({
       code: "offer_not_draft",
@@ -517,5 +521,42 @@ describe.each(drivers())("offers on $name", (driver) => {
     expect(refused).toBeInstanceOf(BillingConflictError);
     expect(refused.code).toBe("offer_cancelled");
     expect(await offerNotices(draft.id)).toHaveLength(0);
+  });
+
+  it("keeps the Polish letters in an offer's SMS when the partner switched stripping off", async () => {
+    await setNotifySettings(db, { smsWithoutPolishLetters: false }, "jan.operator");
+    try {
+      const draft = await createOffer(
+        db,
+        { ...OFFER, title: "Z ogonkami", smsText: "{{customerName}}, odnów .pl za 39 zł!" },
+        "jan.operator",
+      );
+      await sendOffer(db, draft.id, {
+        at: SEND_AT,
+        actor: "jan.operator",
+        unsubscribeBaseUrl: BASE,
+        secret: SECRET,
+      });
+      const texts = (await offerNotices(draft.id)).filter((n) => n.channel === "sms");
+      expect(texts[0]!.text).toMatch(/^Anna Wiśniewska, odnów \.pl za 39 zł!\nRezygnacja: /);
+      expect(smsLength(texts[0]!.text).encoding).toBe("ucs-2");
+      // An explicit choice of the caller wins over the settings.
+      const plain = await createOffer(
+        db,
+        { ...OFFER, title: "Bez ogonków", smsText: "{{customerName}}, odnów .pl za 39 zł!" },
+        "jan.operator",
+      );
+      await sendOffer(db, plain.id, {
+        at: SEND_AT,
+        actor: "jan.operator",
+        unsubscribeBaseUrl: BASE,
+        secret: SECRET,
+        smsWithoutPolishLetters: true,
+      });
+      const stripped = (await offerNotices(plain.id)).filter((n) => n.channel === "sms");
+      expect(stripped[0]!.text).toMatch(/^Anna Wisniewska, odnow \.pl za 39 zl!\nRezygnacja: /);
+    } finally {
+      await setNotifySettings(db, { smsWithoutPolishLetters: true }, "jan.operator");
+    }
   });
 });

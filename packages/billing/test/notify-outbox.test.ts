@@ -296,6 +296,27 @@ describe.each(drivers())("notification outbox on $name", (driver) => {
     expect((await getNotice(db, mailed.notice.id)).status).toBe("sent");
   });
 
+  it("ends a notice of a channel that is not set up at its first attempt, with the caller's reason", async () => {
+    const { notice } = await enqueueNotice(db, sms(), { now: T0 });
+    const result = await runOutbox(
+      db,
+      { email: new FakeEmail() },
+      { now: fixed(T0), notSetUp: { sms: "SMS is not set up (HRDKIT_SMSAPI_TOKEN)" } },
+    );
+    expect(result).toMatchObject({ attempted: 1, failed: 1, retrying: 0 });
+    const failed = await getNotice(db, notice.id);
+    expect(failed).toMatchObject({
+      status: "failed",
+      reason: "SMS is not set up (HRDKIT_SMSAPI_TOKEN)",
+      attemptCount: 1,
+    });
+    expect(failed.attempts.map((a) => a.outcome)).toEqual(["failed"]);
+    // Hours later nothing is tried again: the notice waits for a person (resend once set up).
+    const later = await runOutbox(db, {}, { now: fixed(new Date(T0.getTime() + 6 * 3_600_000)) });
+    expect(later.attempted).toBe(0);
+    expect((await getNotice(db, notice.id)).attemptCount).toBe(1);
+  });
+
   it("keeps SMS and calls for the morning during quiet hours in Warsaw, while e-mail goes at once", async () => {
     const evening = new Date("2030-01-15T20:30:00Z"); // 21:30 CET
     const text = await enqueueNotice(db, sms(), { now: evening });

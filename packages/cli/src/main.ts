@@ -26,4 +26,5 @@ const code = await run(process.argv.slice(2), {
   cwd: process.cwd(),
   signal: controller.signal,
 });
-process.exitCode = interrupted && code === EXIT.ok ? EXIT.interrupted : code;
+// A command decides what an interruption means (bulk: 130; `sandbox`, `poll --follow`: a normal stop).
+process.exitCode = code;

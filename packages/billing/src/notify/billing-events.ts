@@ -11,7 +11,7 @@ import { addDays, warsawDate } from "../documents/dates.js";
 import type { InvoiceDocument } from "../documents/types.js";
 import { BillingConflictError, BillingNotFoundError } from "../errors.js";
 import { loadInvoice } from "../invoices/read.js";
-import { type Currency, formatMoney, money } from "../money/money.js";
+import type { Currency } from "../money/money.js";
 import { getProforma } from "../proformas/queries.js";
 import { transferTitleOf } from "../proformas/store.js";
 import type { Proforma } from "../proformas/types.js";
@@ -22,14 +22,26 @@ import { renderProformaPdf } from "../render/proforma.js";
 import { parseInput } from "../validate.js";
 import { type NotifyCustomerOptions, type NotifyResult, notifyCustomer } from "./dispatch.js";
 import type { NoticeEvent, NoticeSample } from "./events.js";
+import {
+  amount,
+  displayDate,
+  linkValues,
+  readService,
+  renewalProforma,
+  type ServiceFacts,
+  withOptional,
+} from "./fact-parts.js";
 import type { EmailAttachment } from "./ports.js";
 import {
-  channelOn,
-  fillLink,
-  getNotifySettings,
-  type LinkPlaceholder,
-  type NotifySettings,
-} from "./settings.js";
+  buildCertificateExpiring,
+  buildCertificateIssued,
+  buildTradeProgress,
+  buildTransferProgress,
+  progressFactSchemas,
+  type TradeStage,
+  type TransferStage,
+} from "./service-progress.js";
+import { channelOn, fillLink, getNotifySettings, type NotifySettings } from "./settings.js";
 
 /** One notice to make: what notifyCustomer takes. */
 export interface BuiltNotice {
@@ -51,7 +63,22 @@ export type BillingFact =
   | { kind: "invoice.issued"; invoiceId: number }
   | { kind: "invoice.corrected"; correctionId: number }
   | { kind: "renewal.reminder"; customerServiceId: number; daysLeft: number }
-  | { kind: "domain.expired"; customerServiceId: number };
+  | { kind: "domain.expired"; customerServiceId: number }
+  /** To the customer whose service the domain is (none: no notice); from HRD's poll messages. */
+  | { kind: "transfer.progress"; domain: string; stage: TransferStage; reason?: string }
+  | {
+      kind: "trade.progress";
+      domain: string;
+      stage: TradeStage;
+      /** HRD's trade (action) id: a domain traded twice is told twice. */
+      tradeId?: number;
+      /** The new holder's HRD account: named in the notice when they are a customer too. */
+      newHolderHrdUserId?: number;
+      reason?: string;
+    }
+  /** To the customer whose ssl service has this HRD certificate id (none: no notice). */
+  | { kind: "certificate.issued"; certId: number; validUntil: string; commonName?: string }
+  | { kind: "certificate.expiring"; customerServiceId: number; daysLeft: number };
 
 const id = z.number("must be an id").int().positive();
 const daysLeftSchema = z
@@ -73,36 +100,22 @@ const factSchema = z.union([
     daysLeft: daysLeftSchema,
   }),
   z.strictObject({ kind: z.literal("domain.expired"), customerServiceId: id }),
+  progressFactSchemas.transfer,
+  progressFactSchemas.trade,
+  progressFactSchemas.certificateIssued,
+  z.strictObject({
+    kind: z.literal("certificate.expiring"),
+    customerServiceId: id,
+    daysLeft: daysLeftSchema,
+  }),
 ]);
 
 // --- Formatting ------------------------------------------------------------------------------------------
 
-/** `2026-03-30` → `30.03.2026`. */
-export const displayDate = (day: string): string => {
-  const [y, m, d] = day.split("-");
-  return `${d}.${m}.${y}`;
-};
-
-const amount = (minor: number, currency: Currency) => formatMoney(money(minor, currency));
+export { displayDate };
 
 /** Documents are rendered only when the e-mail that carries them is switched on. */
 const mailsDocuments = (s: NotifySettings, event: NoticeEvent) => channelOn(s, event, "email");
-
-function linkValues(
-  settings: NotifySettings,
-  values: Partial<Record<LinkPlaceholder, string | number>>,
-): Partial<Record<LinkPlaceholder, string | number>> {
-  return { ...(settings.panelUrl ? { panelUrl: settings.panelUrl } : {}), ...values };
-}
-
-/** Optional variables only when they have a value (templates test `{{#if …}}`). */
-function withOptional(
-  vars: Record<string, NoticeSample>,
-  optional: Record<string, NoticeSample | undefined>,
-): Record<string, NoticeSample> {
-  for (const [k, val] of Object.entries(optional)) if (val !== undefined) vars[k] = val;
-  return vars;
-}
 
 // --- Proformas -------------------------------------------------------------------------------------------
 
@@ -258,32 +271,6 @@ export async function buildPaymentNotice(
 
 // --- Services --------------------------------------------------------------------------------------------
 
-interface ServiceFacts {
-  id: number;
-  customer_id: number;
-  kind: "domain" | "option" | "ssl" | "hosting";
-  tld: string | null;
-  name: string;
-  status: string;
-  period: number;
-  expires_on: string | null;
-  grace: { renewAfterExpiryDays?: number } | null;
-}
-
-async function readService(db: Db, customerServiceId: number): Promise<ServiceFacts> {
-  parseInput("customerServiceId", id, customerServiceId);
-  const { rows } = await db.query<ServiceFacts>(
-    `SELECT cs.id, cs.customer_id, s.kind, s.tld, cs.name, cs.status, cs.period, cs.expires_on, t.grace
-       FROM customer_services cs
-       JOIN services s ON s.id = cs.service_id
-       LEFT JOIN tlds t ON t.tld = s.tld
-      WHERE cs.id = $1`,
-    [customerServiceId],
-  );
-  if (!rows[0]) throw new BillingNotFoundError(`customer service ${customerServiceId}`);
-  return rows[0];
-}
-
 function activated(cs: ServiceFacts, periodYears: number, s: NotifySettings): BuiltNotice {
   if (cs.status !== "active" || cs.expires_on === null) {
     throw new BillingConflictError(
@@ -344,27 +331,6 @@ export async function buildServiceActivated(
     out.push(activated(cs, r.period ?? cs.period, s));
   }
   return out;
-}
-
-/** The renewal proforma of the service's current term, when one is open: its number and price. */
-async function renewalProforma(
-  db: Db,
-  cs: ServiceFacts,
-): Promise<{ id: number; number: string; status: string; gross: number; currency: Currency } | undefined> {
-  const { rows } = await db.query<{
-    id: number;
-    number: string;
-    status: string;
-    gross: number;
-    currency: Currency;
-  }>(
-    `SELECT p.id, p.number, p.status, p.currency,
-            coalesce((SELECT sum(l.gross) FROM proforma_lines l
-                       WHERE l.proforma_id = p.id AND l.customer_service_id = $2), p.gross)::int8 AS gross
-       FROM proformas p WHERE p.renewal_key = $1 AND p.status IN ('issued', 'paid')`,
-    [`${cs.id}:${cs.expires_on}`, cs.id],
-  );
-  return rows[0];
 }
 
 /**
@@ -561,7 +527,12 @@ export async function buildInvoiceCorrected(
 
 // --- Facts -----------------------------------------------------------------------------------------------
 
-/** The notices a fact makes (one, or one per activated service). */
+const some = <T>(built: T | undefined): T[] => (built === undefined ? [] : [built]);
+
+/**
+ * The notices a fact makes: one, one per activated service, or none for a domain or certificate
+ * that is no customer's service in billing.
+ */
 export async function buildFact(
   db: Db,
   fact: BillingFact,
@@ -584,6 +555,14 @@ export async function buildFact(
       return [await buildRenewalReminder(db, f.customerServiceId, f.daysLeft, s)];
     case "domain.expired":
       return [await buildDomainExpired(db, f.customerServiceId, s)];
+    case "transfer.progress":
+      return some(await buildTransferProgress(db, f, s));
+    case "trade.progress":
+      return some(await buildTradeProgress(db, f, s));
+    case "certificate.issued":
+      return some(await buildCertificateIssued(db, f, s));
+    case "certificate.expiring":
+      return [await buildCertificateExpiring(db, f.customerServiceId, f.daysLeft, s)];
   }
 }
 

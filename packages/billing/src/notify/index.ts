@@ -91,6 +91,16 @@ export {
 export { type NormalizedPhone, normalizePhone } from "./phone.js";
 export * from "./ports.js";
 export { DEFAULT_QUIET_HOURS, type QuietHours, quietUntil } from "./quiet-hours.js";
+export {
+  buildCertificateExpiring,
+  buildCertificateIssued,
+  buildTradeProgress,
+  buildTransferProgress,
+  TRADE_STAGES,
+  TRANSFER_STAGES,
+  type TradeStage,
+  type TransferStage,
+} from "./service-progress.js";
 export * from "./settings.js";
 export {
   type SmsEncoding,

@@ -43,6 +43,8 @@ import {
   enqueueNotices,
   type SmsNoticeInput,
 } from "./outbox.js";
+import { getNotifySettings } from "./settings.js";
+import { toGsm7 } from "./sms-text.js";
 import { secretSchema, unsubscribeToken, unsubscribeUrl } from "./unsubscribe.js";
 
 export const OFFER_CHANNELS = ["email", "sms"] as const;
@@ -468,6 +470,11 @@ export interface SendOfferOptions {
   replyTo?: string;
   /** The SMS sender name registered at the provider; its default when absent. */
   smsFrom?: string;
+  /**
+   * Polish letters replaced in the SMS (`zł` → `zl`, GSM-7: 160 characters a part instead of 70),
+   * as in every other SMS notice; default the notification settings' `smsWithoutPolishLetters`.
+   */
+  smsWithoutPolishLetters?: boolean;
   /** Customers per batch (one transaction each; default 500, at most 5000). */
   batchSize?: number;
   /** After each batch is stored: customers handled so far, of all the offer will be handled for. */
@@ -495,6 +502,7 @@ const sendSchema = z.object({
     .optional(),
   replyTo: z.email("must be an e-mail address").optional(),
   smsFrom: z.string().trim().min(1).max(16).optional(),
+  smsWithoutPolishLetters: z.boolean("must be true or false").optional(),
   batchSize: z.number("must be a number").int().min(1).max(5000).optional(),
 });
 
@@ -573,6 +581,12 @@ export async function sendOffer(
   const wantsEmail = start.channels.includes("email");
   const frame = wantsEmail ? await frameOf(branding, start.language) : undefined;
   const content: OfferContent = start;
+  // The partner's choice for SMS holds for offers too: an offer to every customer is where the
+  // doubled cost of a UCS-2 message (a "ł" in a name is enough) adds up most.
+  const smsPlain =
+    start.channels.includes("sms") &&
+    (v.smsWithoutPolishLetters ?? (await getNotifySettings(db)).smsWithoutPolishLetters);
+  const smsTextOf = (text: string) => (smsPlain ? toGsm7(text) : text);
 
   const candidates = (params: unknown[]) => {
     const segment = segmentCondition(start.segment, params);
@@ -682,7 +696,7 @@ export async function sendOffer(
               dedupeKey,
               notBefore: at,
               ...(v.smsFrom ? { from: v.smsFrom } : {}),
-              text: renderOfferSms(start.smsText, values, start.language),
+              text: smsTextOf(renderOfferSms(start.smsText, values, start.language)),
             } satisfies SmsNoticeInput);
           }
         }

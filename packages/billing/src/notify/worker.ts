@@ -72,6 +72,13 @@ export interface RunOutboxOptions {
   ratePerSecond?: Partial<Record<NotifyChannel, number>>;
   /** Aborted: claim nothing more (sends under way finish and are recorded). */
   signal?: AbortSignal;
+  /**
+   * Why a channel has no port, in the words of whoever set the ports up (the bridge names its
+   * environment variable: "SMS is not set up (HRDKIT_SMSAPI_TOKEN)"). A due notice of such a
+   * channel fails at its first attempt with this reason: no retries, since waiting does not give
+   * a channel a provider. Default "no SMS provider configured" (and so on).
+   */
+  notSetUp?: Partial<Record<NotifyChannel, string>>;
 }
 
 export interface RunOutboxResult {
@@ -194,6 +201,7 @@ interface Settings {
   random: () => number;
   quiet: QuietHours | false;
   pacers: Map<NotifyChannel, Pacer>;
+  notSetUp: Partial<Record<NotifyChannel, string>>;
 }
 
 type AttemptResult = "sent" | "retrying" | "failed" | "unknown" | "lost";
@@ -209,7 +217,7 @@ async function attempt(
 ): Promise<AttemptResult> {
   const port = ports[row.channel];
   if (!port) {
-    const reason = `no ${CHANNEL_LABEL[row.channel]} provider configured`;
+    const reason = s.notSetUp[row.channel] ?? `no ${CHANNEL_LABEL[row.channel]} provider configured`;
     const ok = await finish(db, row, token, s.clock(), {
       status: "failed",
       reason,
@@ -506,6 +514,9 @@ const optionsSchema = z.object({
   ratePerSecond: z
     .object({ email: positive.optional(), sms: positive.optional(), phone: positive.optional() })
     .optional(),
+  notSetUp: z
+    .partialRecord(z.enum(["email", "sms", "phone"]), z.string().trim().min(1, "must not be empty").max(500))
+    .optional(),
 });
 
 function settingsOf(options: RunOutboxOptions): Settings & { limit: number; concurrency: number } {
@@ -516,6 +527,7 @@ function settingsOf(options: RunOutboxOptions): Settings & { limit: number; conc
     retry: options.retry,
     quietHours: options.quietHours,
     ratePerSecond: options.ratePerSecond,
+    notSetUp: options.notSetUp,
   });
   const pacers = new Map<NotifyChannel, Pacer>();
   for (const channel of NOTIFY_CHANNELS) {
@@ -529,6 +541,7 @@ function settingsOf(options: RunOutboxOptions): Settings & { limit: number; conc
     random: options.random ?? Math.random,
     quiet: v.quietHours === undefined ? DEFAULT_QUIET_HOURS : v.quietHours,
     pacers,
+    notSetUp: v.notSetUp ?? {},
     limit: v.limit ?? 1000,
     concurrency: v.concurrency ?? 8,
   };

@@ -1,3 +1,13 @@
+// For callers that run the bridge's chores outside its process (the `hrdkit billing` commands):
+// the same events and customer notices the HTTP routes publish after a renewal run or a statement.
+export {
+  notifyAll,
+  type PendingEvent,
+  paymentsMatched,
+  proformaIssued,
+  publishAll,
+} from "../routes/billing-proformas-events.js";
+export { listProformaSummaries } from "../routes/billing-proformas-list.js";
 export { actionsJob, type TrackedAction, trackAction, trackedAction } from "./actions.js";
 export {
   DEFAULT_REMINDER_DAYS,

@@ -8,6 +8,8 @@
 import {
   type EmailPort,
   getNotifySettings,
+  NOTIFY_CHANNELS,
+  type NotifyChannel,
   type NotifyPorts,
   runOutbox,
   SMSAPI_PL_URL,
@@ -111,8 +113,19 @@ export function notifySetup(
 }
 
 /**
+ * Why a channel has no port, naming the variable that sets it up: a notice of that channel fails at
+ * its first attempt with this reason (listed, resendable once the variable is set), instead of
+ * being retried for hours by a worker that has nothing to send it with.
+ */
+export const NOT_SET_UP: Readonly<Record<NotifyChannel, string>> = {
+  email: "e-mail is not set up (HRDKIT_SMTP_URL)",
+  sms: "SMS is not set up (HRDKIT_SMSAPI_TOKEN)",
+  phone: "voice calls are not set up (HRDKIT_SMSAPI_TOKEN)",
+};
+
+/**
  * Sends due notices every 5 seconds. Without a context's `notify` nothing is sendable, and the
- * worker fails due notices saying which channel has no provider (visible in the list, resendable).
+ * worker fails due notices saying which channel is not set up (NOT_SET_UP).
  *
  * HRDKIT_OFFER_RATE paces e-mail and SMS (the channels offers go by), each on its own. The
  * worker's rate is per channel, not per kind of notice: while an offer to every customer drains,
@@ -128,11 +141,16 @@ export const notifyOutboxJob: BridgeJob = {
     // The partner's quiet hours (notification settings; false: none), read once per run: a change
     // applies from the next run on.
     const { quietHours } = await getNotifySettings(ctx.db);
+    const ports = ctx.notify?.ports ?? {};
+    const notSetUp = Object.fromEntries(
+      NOTIFY_CHANNELS.filter((c) => !ports[c]).map((c) => [c, NOT_SET_UP[c]]),
+    );
     return {
-      ...(await runOutbox(ctx.db, ctx.notify?.ports ?? {}, {
+      ...(await runOutbox(ctx.db, ports, {
         now: info.now,
         signal: info.signal,
         quietHours,
+        notSetUp,
         ...(rate ? { ratePerSecond: { email: rate, sms: rate } } : {}),
       })),
     };

@@ -7,9 +7,18 @@
  * Each message is published as `hrd.poll`, and a transfer message as `domain.transferred` too, in
  * the transaction that stores it, keyed by HRD's message id: a message delivered again is neither
  * stored nor published twice.
+ *
+ * The customers are told too (readPollMessage): a transfer to the partner completed or rejected,
+ * a trade's step, a certificate issued, each to the customer whose service in billing names the
+ * domain or certificate. The notices are queued after the message is stored and before it is
+ * acknowledged, so a crash in between brings the message back and queues them then; billing keys
+ * each notice by its fact (`transfer.progress:<service>:<stage>`, …), so nothing is told twice.
+ * A notice that cannot be queued (notices not set up) is reported, and the message acknowledged
+ * all the same: the queue must not stall on the partner's settings.
  */
 import type { BridgeContext } from "../app.js";
-import { transferredEvent } from "./poll-events.js";
+import { notifyAll } from "../routes/billing-proformas-events.js";
+import { readPollMessage } from "./poll-events.js";
 import { publishOnce } from "./publish.js";
 import type { BridgeJob } from "./runner.js";
 
@@ -29,20 +38,22 @@ export interface StoredEvent {
 export const pollJob: BridgeJob = {
   name: "poll",
   intervalMs: 60_000,
-  async run(ctx, { signal }) {
+  async run(ctx, { signal, now }) {
     let received = 0;
     let stored = 0;
     let duplicates = 0;
     let ackRetries = 0;
     let published = 0;
     let transfers = 0;
+    let notices = 0;
     let failedAck: number | undefined;
     while (received < MAX_PER_RUN && !signal.aborted) {
       const m = await ctx.hrd.poll.get();
       if (!m) break;
       received++;
-      // HRD is asked (domain/info) before the transaction, which then only writes.
-      const transfer = await transferredEvent(ctx, m);
+      // HRD is asked (domain/info, cert/info…) before the transaction, which then only writes.
+      const outcome = await readPollMessage(ctx, m);
+      const transfer = outcome.transferred;
       const r = await ctx.db.transaction(async (tx) => {
         const row = await tx.query(
           `INSERT INTO bridge_events (id, object, object_name, object_id, action, added)
@@ -66,6 +77,10 @@ export const pollJob: BridgeJob = {
       else duplicates++;
       if (r.poll) published++;
       if (r.moved) transfers++;
+      if (outcome.notices.length > 0) {
+        await notifyAll(ctx, outcome.notices, { now: now() });
+        notices += outcome.notices.length;
+      }
       try {
         await ctx.hrd.poll.ack({ id: m.id });
       } catch (err) {
@@ -77,7 +92,7 @@ export const pollJob: BridgeJob = {
         ackRetries++;
       }
     }
-    return { received, stored, duplicates, ackRetries, published, transfers };
+    return { received, stored, duplicates, ackRetries, published, transfers, notices };
   },
 };
 

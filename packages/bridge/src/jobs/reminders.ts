@@ -15,6 +15,10 @@
  * HRDKIT_REMINDER_DAYS) with the same one-step-at-a-time rule and the days really left, and
  * `domain.expired`; each once per step (notifyOnce). A notice that cannot be queued is reported and
  * tried again the next day; a service whose renewal is paid already gets no reminder.
+ *
+ * A certificate (an ssl service) is reminded with `certificate.expiring` instead of
+ * `renewal.reminder` (its name, product and expiry; `notice:certificate.expiring:<service>:<expiry>:<step>`),
+ * on the same reminder days, SMS and calls on their `reminderChannelDays` as for domains.
  */
 import {
   addDays,
@@ -134,8 +138,9 @@ export function remindersJob(options: { hour?: number; days?: readonly number[] 
           const daysLeft = daysBetween(today, s.expiresOn!);
           const step = noticeDays.find((t) => daysLeft <= t);
           if (step !== undefined) {
-            await notices.once(`notice:renewal.reminder:${s.id}:${s.expiresOn}:${step}`, {
-              kind: "renewal.reminder",
+            const kind = s.kind === "ssl" ? "certificate.expiring" : "renewal.reminder";
+            await notices.once(`notice:${kind}:${s.id}:${s.expiresOn}:${step}`, {
+              kind,
               customerServiceId: s.id,
               daysLeft,
             });

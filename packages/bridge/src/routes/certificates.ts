@@ -1,6 +1,10 @@
 /**
  * SSL certificates: ordering (exactly once per Idempotency-Key, and exactly once at HRD even when
  * a reply is lost: orderCertificateOnce), renewing, the order's status and the issued PEM.
+ *
+ * An order's or renewal's HRD action is handed to the `actions` job (trackAction), which follows it
+ * until the certificate is issued and then tells the customer whose ssl service in billing has
+ * this certificate id (`hrdRef`) that it was issued (`certificate.issued`).
  */
 import { CERT_PRODUCTS, HrdApiError } from "@hrdkit/sdk";
 import type { FastifyInstance } from "fastify";
@@ -9,6 +13,7 @@ import { z } from "zod";
 import type { BridgeContext } from "../app.js";
 import { BridgeError } from "../errors.js";
 import { idempotencyHeaders, replyJournaled } from "../idempotency.js";
+import { trackAction } from "../jobs/actions.js";
 import { errorResponses } from "../openapi.js";
 
 const orderResult = z.object({ certId: z.number(), status: z.string(), replayed: z.boolean() }).meta({
@@ -76,6 +81,25 @@ async function certInfo(ctx: BridgeContext, id: number) {
   }
 }
 
+/**
+ * Hands the order's action to the `actions` job. The order is made: a failure to record that is
+ * reported, not turned into an error (the journaled answer must say what was bought).
+ */
+async function follow(
+  ctx: BridgeContext,
+  actionId: number | undefined,
+  domain: string | undefined,
+  kind: "cert.order" | "cert.renew",
+): Promise<void> {
+  if (actionId === undefined) return;
+  try {
+    await trackAction(ctx.db, actionId, domain ?? null, kind, ctx.now());
+  } catch (err) {
+    const report = ctx.logError ?? ((e: unknown) => console.error("hrdkit bridge: action not followed:", e));
+    report(err, { method: "ACTION", url: `${kind} ${actionId}` });
+  }
+}
+
 export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -107,6 +131,7 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
           period: b.period,
         });
         const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
+        await follow(ctx, o.actionId, info?.domain, "cert.order");
         return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
       }) as never;
     },
@@ -145,6 +170,7 @@ export function certificateRoutes(app: FastifyInstance, ctx: BridgeContext): voi
             approverEmail: req.body.approverEmail,
           });
           const info = await ctx.hrd.cert.info({ id: o.certId }).catch(() => undefined);
+          await follow(ctx, o.actionId, info?.domain, "cert.renew");
           return { statusCode: 200, body: { certId: o.certId, status: info?.status ?? "ordered" } };
         },
       ) as never;
