@@ -1,3 +1,4 @@
+export * from "./accounts/index.js";
 export * from "./activation/index.js";
 export * from "./catalog/index.js";
 export * from "./customers/index.js";

@@ -33,7 +33,7 @@ HRD · 5 outcome unknown (check before retrying) · 6 HRD unreachable · 130 int
 Examples:
   $ hrdkit check example.pl przyklad.com.pl
   $ hrdkit bulk register orders.csv
-  $ eval "$(hrdkit sandbox --env)"   # a local sandbox for trying everything`,
+  $ hrdkit sandbox --write-env .env   # a local sandbox for trying everything (Ctrl-C stops it)`,
   );
   for (const register of COMMANDS) register(program, app);
   // Subcommands inherit the output settings and throw instead of exiting.
@@ -65,7 +65,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const { exitCode, message } = describeError(err);
     const json = program.opts<{ json?: boolean }>().json === true;
     io.stderr.write(
-      json ? `${JSON.stringify({ event: "error", exitCode, message })}\n` : `hrdkit: ${message}\n`,
+      json
+        ? `${JSON.stringify({ event: "error", exitCode, message })}\n`
+        : // Messages that already name their command ("hrdkit check: 2 bad names") keep one prefix.
+          `${message.startsWith("hrdkit ") ? "" : "hrdkit: "}${message}\n`,
     );
     return exitCode;
   } finally {

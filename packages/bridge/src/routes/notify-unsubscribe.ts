@@ -31,40 +31,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BridgeContext } from "../app.js";
+import { formFields, multipartFields } from "../web/forms.js";
+import { escapeHtml } from "../web/html.js";
+import { type PageLanguage, pageLanguage } from "../web/lang.js";
 
 export const UNSUBSCRIBE_PATH = "/unsubscribe";
 
 /** A form with one token is well under 1 kB; this leaves room for whatever a mail client adds. */
 const FORM_LIMIT = 16 * 1024;
-
-export type PageLanguage = "pl" | "en";
-
-/**
- * Polish unless Accept-Language ranks English above it (by q, then by order): the customers are
- * a Polish seller's, and a browser set to English is the signal that they read English better.
- */
-export function pageLanguage(acceptLanguage: string | undefined): PageLanguage {
-  const rank: Record<PageLanguage, number> = { pl: 0, en: 0 };
-  for (const [i, part] of (acceptLanguage ?? "").split(",").slice(0, 50).entries()) {
-    const [tag = "", ...params] = part.trim().toLowerCase().split(";");
-    const primary = tag.split("-")[0] as string;
-    if (primary !== "pl" && primary !== "en") continue;
-    const q = params.map((p) => /^\s*q=([01](\.\d{0,3})?)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    // Earlier entries win ties, as the header's order is a preference too.
-    const score = (q === undefined ? 1 : Number(q)) - i / 1000;
-    if (score > rank[primary]) rank[primary] = score;
-  }
-  return rank.en > rank.pl ? "en" : "pl";
-}
-
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** Who the customer hears from: the seller's name and e-mail when set (escaped where used). */
 interface Seller {
@@ -173,35 +147,6 @@ function sendPage(reply: FastifyReply, status: number, html: string): FastifyRep
     .header("Cache-Control", "no-store")
     .type("text/html; charset=utf-8")
     .send(html);
-}
-
-type Fields = Record<string, string>;
-
-/** An urlencoded form's fields (the first of a repeated name). */
-function formFields(body: string): Fields {
-  const out: Fields = {};
-  for (const [k, v] of new URLSearchParams(body)) out[k] ??= v;
-  return out;
-}
-
-/**
- * A multipart/form-data body's text fields: RFC 8058 says one-click SHOULD be sent so, and the
- * body holds a field or two. Files are not expected and are skipped.
- */
-function multipartFields(body: string, contentType: string): Fields {
-  const m = /boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType);
-  const boundary = m?.[1] ?? m?.[2];
-  const out: Fields = {};
-  if (!boundary) return out;
-  for (const part of body.split(`--${boundary}`)) {
-    const split = part.indexOf("\r\n\r\n");
-    if (split < 0) continue;
-    const head = part.slice(0, split);
-    const name = /content-disposition:[^\r\n]*;\s*name="([^"]*)"/i.exec(head)?.[1];
-    if (name === undefined || /;\s*filename=/i.test(head)) continue;
-    out[name] ??= part.slice(split + 4).replace(/\r\n$/, "");
-  }
-  return out;
 }
 
 export function notifyUnsubscribeRoutes(app: FastifyInstance, ctx: BridgeContext): void {

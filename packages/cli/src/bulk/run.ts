@@ -85,11 +85,14 @@ export async function runBulk(
     results.push(r);
     if (out.json) out.result(r);
   }
-  if (earlier.length) out.note(`${earlier.length} rows were settled by an earlier run (journal ${jpath})`);
+  if (earlier.length)
+    out.note(
+      `${plural(earlier.length, "row was", "rows were")} settled by an earlier run (journal ${jpath})`,
+    );
   const failedEarlier = earlier.filter((r) => r.status === "failed").length;
   if (failedEarlier)
     out.note(
-      `${failedEarlier} rows HRD refused in an earlier run are skipped: --retry-failed tries them again`,
+      `${plural(failedEarlier, "row", "rows")} HRD refused in an earlier run ${failedEarlier === 1 ? "is" : "are"} skipped: --retry-failed tries them again`,
     );
 
   let interrupted = false;
@@ -276,4 +279,9 @@ function describe(row: BulkRow, journaled: string | undefined): string {
   }
   if (row.op === "renew") return `${row.input.period} y from the current expiry`;
   return `to account ${row.input.user}`;
+}
+
+/** "1 row", "3 rows": summaries read as sentences. */
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -99,7 +99,7 @@ Examples:
           () => lines.join("\n"),
         );
         out.note(
-          `sandbox listening on ${o.host}:${o.port} — nothing here is real${opts.writeEnv ? `; settings appended to ${opts.writeEnv}` : ""}` +
+          `sandbox listening on ${o.host}:${o.port} — nothing here is real${opts.writeEnv ? `; its settings written to ${opts.writeEnv} (other lines kept)` : ""}` +
             `${sandbox.adminUrl ? `\nadmin interface: ${sandbox.adminUrl} (token ${sandbox.adminToken})` : ""}\nCtrl-C stops it.`,
         );
         await closed;
