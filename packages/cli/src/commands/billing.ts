@@ -118,7 +118,7 @@ Examples:
   invoices
     .command("export-ksef")
     .description("write one KSeF FA(3) XML per invoice and correction issued in a month")
-    .requiredOption("--month <YYYY-MM>", "the month of the issue dates")
+    .requiredOption("--month <YYYY-MM>", "the month of the issue dates (required)")
     .option("--out <dir>", "the folder to write to (default ./ksef-YYYY-MM)")
     .addHelpText(
       "after",

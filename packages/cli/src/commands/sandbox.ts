@@ -31,7 +31,7 @@ export function registerSandbox(program: Command, app: App): void {
   program
     .command("sandbox")
     .description("start a local HRD sandbox and print the settings that point hrdkit at it (until Ctrl-C)")
-    .option("--port <n>", "TCP port (default: any free port)", wholeNumber, 0)
+    .option("--port <n>", "TCP port; 0 picks any free port", wholeNumber, 0)
     .option(
       "--balance <grosze>",
       "the partner's starting balance in grosze (default 1000000 = 10 000 zł)",
