@@ -118,10 +118,18 @@ const kills = (attempts: Attempt[]) => attempts.filter((a) => a.signal === "SIGK
  * bought, and settled without buying: the case this whole journal exists for.
  */
 function settledAfterKill(journal: string): number {
+  // A record torn by kill -9 mid-write (the next run starts on a fresh line after it) is
+  // skipped, as the CLI's own reader skips it.
   const records = readFileSync(journal, "utf8")
     .split("\n")
     .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as { type: string; domain?: string; reconciled?: boolean });
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { type: string; domain?: string; reconciled?: boolean }];
+      } catch {
+        return [];
+      }
+    });
   const runOf = new Map<string, number>();
   let run = 0;
   let found = 0;
