@@ -195,7 +195,7 @@ describe.each(drivers())("accounts on $name", (driver) => {
       code: "account_exists",
     });
     expect(await counts()).toEqual(before2);
-    expect(before2[0]).toBe(before[0] + 1);
+    expect(before2[0]).toBe(before[0]! + 1);
   });
 
   it("logs in with the right password (any case of the e-mail), and refuses the rest alike", async () => {
