@@ -166,7 +166,7 @@ describe.each(bridgeBackends("panel"))("the partner panel on $name", (backend: B
 
     // The same outcome as the JSON flow: the domain at HRD, one invoice with the domain on it.
     const info = await client.call("GET", `/v1/domains/${domain}`);
-    expect((info.data as { domain: string }).domain).toBe(domain);
+    expect((info.body as { domain: string }).domain).toBe(domain);
     const invoices = await listInvoices(bridge.db, { customerId });
     expect(invoices).toHaveLength(1);
     expect(invoices[0]!.gross).toBe(proforma.gross);
