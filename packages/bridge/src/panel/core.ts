@@ -53,7 +53,7 @@ const state = new WeakMap<FastifyRequest, PageContext>();
 export const pc = (req: FastifyRequest): PageContext => state.get(req)!;
 
 /** Paths anyone may open: the login page and the stylesheet. */
-const OPEN = new Set([`${PANEL}/login`, `${PANEL}/panel.css`]);
+const OPEN = new Set([`${PANEL}/login`, `${PANEL}/panel.css`, `${PANEL}/icon.svg`]);
 
 /** A local panel path to return to after login; anything else (another site, `//x`) → the start page. */
 export function safeNext(next: unknown): string {

@@ -28,6 +28,7 @@ import {
   flash,
   PANEL,
   PANEL_CSS,
+  PANEL_ICON,
   type PageContext,
   page,
   sendPage,
@@ -111,6 +112,10 @@ export function panelRoutes(app: FastifyInstance, ctx: BridgeContext): void {
 
     scope.get(`${PANEL}/panel.css`, opts, async (_req, reply) =>
       reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(PANEL_CSS),
+    );
+
+    scope.get(`${PANEL}/icon.svg`, opts, async (_req, reply) =>
+      reply.type("image/svg+xml").header("cache-control", "public, max-age=86400").send(PANEL_ICON),
     );
 
     router.get(`${PANEL}/login`, async (req, reply, p) => {

@@ -46,6 +46,11 @@ button.danger{background:#b91c1c}button.secondary{background:#4b5563}
 @media (max-width:40rem){main{padding:.5rem}h1{font-size:1.35rem}}
 `;
 
+/** The tab's icon; named in every page, or the browser asks the signed API for /favicon.ico. */
+export const PANEL_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1d4ed8"/>' +
+  '<path d="M4 12V4h4.5a2.5 2.5 0 0 1 0 5H4" fill="none" stroke="#fff" stroke-width="2"/></svg>';
+
 export interface PageContext {
   lang: PageLanguage;
   w: PanelWords;
@@ -97,7 +102,8 @@ export function page(p: PageContext, title: string, body: HtmlValue, active?: Na
   return html`<!doctype html><html lang="${p.lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex,nofollow"><meta name="referrer" content="same-origin">
-<title>${title} — ${p.w.panel}</title><link rel="stylesheet" href="${PANEL}/panel.css"></head>
+<title>${title} — ${p.w.panel}</title><link rel="stylesheet" href="${PANEL}/panel.css">
+<link rel="icon" href="${PANEL}/icon.svg" type="image/svg+xml"></head>
 <body><a class="skip" href="#main">${p.w.skip}</a>${header}
 <main id="main" tabindex="-1"><h1>${title}</h1>${body}</main></body></html>`.value;
 }

@@ -37,7 +37,7 @@ export function startPage(router: PanelRouter, ctx: BridgeContext): void {
         )
       : html`<p class="muted">—</p>`;
     const news = dash?.news.length
-      ? html`<ul>${dash.news.map((n) => html`<li>${n.added}: ${n.title}</li>`)}</ul>`
+      ? html`<ul>${dash.news.map((n) => html`<li>${n.added.replace("T", " ")}: ${n.title}</li>`)}</ul>`
       : html`<p class="muted">${w.noNews}</p>`;
     const body = html`${ctx.backend === "sandbox" ? flash("warn", w.backendSandbox) : ""}
 <section aria-labelledby="todo-h"><h2 id="todo-h">${w.todo}</h2>${
