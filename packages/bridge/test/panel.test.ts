@@ -220,6 +220,53 @@ describe.each(bridgeBackends("panel"))("the partner panel on $name", (backend: B
     expect(await listInvoices(bridge.db, { customerId: proforma.customerId })).toEqual([]);
   });
 
+  it("uploads a bank statement whose transfer pays a proforma; a form without the file names it", async () => {
+    const { proforma } = await shopWithOrder(bridge);
+    const staff = await staffMember(bridge.db);
+    const browser = new PanelClient(bridge);
+    await browser.logIn(staff.email);
+    await browser.get("/panel/payments");
+    const amount = (proforma.gross / 100).toFixed(2).replace(".", ",");
+    const day = new Date().toISOString().slice(2, 10).replaceAll("-", "");
+    // An MT940 as PKO BP writes it (the title in ~20, wrapped fields joined by the importer).
+    const sta = [
+      `:20:ST${day}/1`,
+      ":25:/PL61109010140000071219812874",
+      ":28C:00001/1",
+      `:60F:C${day}PLN1000,00`,
+      `:61:${day}${day.slice(2)}C${amount}N240NONREF//${day}000001`,
+      `:86:240~00PRZELEW PRZYCHODZACY~20Zaplata za ${proforma.number}~3010201026~310000123456789012~32ROZA KWIATKOWSKA`,
+      `:62F:C${day}PLN${((100_000 + proforma.gross) / 100).toFixed(2).replace(".", ",")}`,
+      "-",
+    ].join("\r\n");
+    const boundary = "----WebKitFormBoundaryPanel7MA4YWxk";
+    const part = (name: string, value: string, file?: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"\r\nContent-Type: application/octet-stream` : ""}\r\n\r\n${value}\r\n`;
+    const form = (withFile: boolean) =>
+      part("_csrf", browser.csrf) +
+      (withFile ? part("file", sta, "wyciag.sta") : part("file", "", "")) +
+      part("format", "mt940") +
+      part("csv", "") +
+      `--${boundary}--\r\n`;
+    const type = `multipart/form-data; boundary=${boundary}`;
+
+    const missing = await browser.request("POST", "/panel/payments/statement", form(false), type);
+    expect(missing.status).toBe(422);
+    expect(missing.body).toMatch(/id="up-file"[^>]*aria-invalid="true"/);
+    expect(missing.body).toContain("Wybierz plik wyciągu.");
+    expect(await listPayments(bridge.db, { proformaId: proforma.id })).toEqual([]);
+
+    const res = await browser.request("POST", "/panel/payments/statement", form(true), type);
+    expect(res.status).toBe(303);
+    expect((await browser.get(res.location!)).body).toContain(
+      "Wyciąg wczytany: dopasowano 1, bez dopasowania 0.",
+    );
+    expect((await getProforma(bridge.db, proforma.id)).status).toBe("paid");
+    const again = await browser.request("POST", "/panel/payments/statement", form(true), type);
+    expect((await browser.get(again.location!)).body).toContain("Ten wyciąg był już wczytany");
+    expect(await listPayments(bridge.db, { proformaId: proforma.id })).toHaveLength(1);
+  });
+
   it("escapes customer data on every page that shows it", async () => {
     const name = '<script>alert("x")</script> & "Spółka"';
     const { customerId, proforma } = await shopWithOrder(bridge, { customerName: name });
