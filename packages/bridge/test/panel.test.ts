@@ -292,6 +292,25 @@ describe.each(bridgeBackends("panel"))("the partner panel on $name", (backend: B
     expect(search.body).not.toContain("<img src=x>");
   });
 
+  it("answers unknown documents and unsupported bodies with pages, not JSON", async () => {
+    const staff = await staffMember(bridge.db);
+    const browser = new PanelClient(bridge);
+    await browser.logIn(staff.email);
+    for (const url of ["/panel/proformas/999999", "/panel/customers/999999", "/panel/proformas/abc"]) {
+      const res = await browser.get(url);
+      expect(res.status, url).toBe(404);
+      expect(res.headers["content-type"]).toContain("text/html");
+      expect(res.body).toContain("Nie znaleziono");
+    }
+    const text = await browser.request("POST", "/panel/login", "email=a", "text/plain");
+    expect(text.status).toBe(415);
+    expect(text.headers["content-type"]).toContain("text/html");
+    // JSON is parsed (the API's parser), but carries no form token: refused as a forged form.
+    const json = await browser.request("POST", "/panel/login", '{"email":"a"}', "application/json");
+    expect(json.status).toBe(403);
+    expect(json.headers["content-type"]).toContain("text/html");
+  });
+
   it("shows English with ?lang=en and keeps it", async () => {
     const staff = await staffMember(bridge.db);
     const browser = new PanelClient(bridge);

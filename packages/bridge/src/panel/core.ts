@@ -50,7 +50,7 @@ export function panelSecret(ctx: BridgeContext): string {
 const state = new WeakMap<FastifyRequest, PageContext>();
 
 /** The page context the preHandler resolved for this request. */
-export const pc = (req: FastifyRequest): PageContext => state.get(req)!;
+export const pc = (req: FastifyRequest): PageContext => state.get(req) as PageContext;
 
 /** Paths anyone may open: the login page and the stylesheet. */
 const OPEN = new Set([`${PANEL}/login`, `${PANEL}/panel.css`, `${PANEL}/icon.svg`]);

@@ -10,6 +10,7 @@ import type { BridgeContext } from "../app.js";
 import { parseCookies } from "../web/cookies.js";
 import { formFields, multipartParts } from "../web/forms.js";
 import { html } from "../web/html.js";
+import { pageLanguage } from "../web/lang.js";
 import {
   bodyOf,
   done,
@@ -37,6 +38,7 @@ import { customerPages } from "./pages-customers.js";
 import { listPages } from "./pages-lists.js";
 import { proformaPages } from "./pages-proformas.js";
 import { startPage } from "./pages-start.js";
+import { WORDS } from "./words.js";
 
 /** Forms are small; a bank statement upload is at most 1 MiB, as over the JSON API. */
 const FORM_LIMIT = 64 * 1024;
@@ -84,13 +86,10 @@ export function panelRoutes(app: FastifyInstance, ctx: BridgeContext): void {
     scope.addHook("preHandler", (req, reply) => resolvePage(ctx, req, reply));
     // Whatever goes wrong is answered as a page (a person is looking at it), never JSON.
     scope.setErrorHandler((err, req, reply) => {
-      const p = pc(req);
       const status = (err as { statusCode?: number }).statusCode;
-      if (!p)
-        return reply
-          .status(status && status < 500 ? status : 500)
-          .type("text/plain")
-          .send("error");
+      // A body refused before the preHandler ran (size, content type): a page all the same.
+      const lang = pageLanguage(req.headers["accept-language"]);
+      const p = pc(req) ?? { lang, w: WORDS[lang], session: null, csrf: "", path: req.url };
       if (status === 413 || status === 415 || status === 400) {
         return sendPage(reply, status, page(p, p.w.errorTitle, html`<p>${(err as Error).message}</p>`));
       }
