@@ -5,7 +5,15 @@
  * invoice (the JSON flow's outcome), refused forms that name their fields and write nothing,
  * escaping of customer data, and the start page's to-do list following the state.
  */
-import { createCustomer, getProforma, listInvoices, listPayments, setSellerSettings } from "@hrdkit/billing";
+import {
+  createCustomer,
+  getProforma,
+  listInvoices,
+  listNotices,
+  listPayments,
+  setNotifySettings,
+  setSellerSettings,
+} from "@hrdkit/billing";
 import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdfText } from "../../billing/test/support/pdf-text.js";
@@ -290,6 +298,34 @@ describe.each(bridgeBackends("panel"))("the partner panel on $name", (backend: B
     // A search term with markup comes back escaped in the field.
     const search = await browser.get(`/panel/customers?q=${encodeURIComponent('"><img src=x>')}`);
     expect(search.body).not.toContain("<img src=x>");
+  });
+
+  it("lists the outbox and resends a notice as a new one", async () => {
+    await setNotifySettings(bridge.db, { panelUrl: "https://klient.zolw.example" }, "test");
+    const { proforma } = await shopWithOrder(bridge);
+    const staff = await staffMember(bridge.db);
+    const browser = new PanelClient(bridge);
+    await browser.logIn(staff.email);
+    await browser.get(`/panel/proformas/${proforma.id}`);
+    const amount = (proforma.gross / 100).toFixed(2);
+    await browser.post(`/panel/proformas/${proforma.id}/payments`, {
+      amount,
+      receivedAt: "2026-12-05",
+      title: proforma.number,
+      method: "cash",
+    });
+    const before = await listNotices(bridge.db, { event: "payment.received" });
+    expect(before.notices.length).toBeGreaterThan(0);
+    const original = before.notices[0]!;
+    const outbox = await browser.get("/panel/notifications");
+    expect(outbox.body).toContain("payment.received");
+    const resent = await browser.post(`/panel/notifications/${original.id}/resend`, {});
+    expect(resent.status).toBe(303);
+    const after = await listNotices(bridge.db, { event: "payment.received" });
+    const copy = after.notices.find((n) => n.resentFrom === original.id);
+    expect(copy).toBeDefined();
+    expect(copy!.createdBy).toBe(`staff:${staff.id}`);
+    expect((await browser.get(resent.location!)).body).toContain(`Utworzono kopię nr ${copy!.id}`);
   });
 
   it("answers unknown documents and unsupported bodies with pages, not JSON", async () => {
