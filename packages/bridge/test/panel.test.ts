@@ -191,6 +191,15 @@ describe.each(bridgeBackends("panel"))("the partner panel on $name", (backend: B
     const log = await browser.get("/panel/logs?action=panel.");
     expect(log.body).toContain("panel.proforma.activate");
     expect(log.body).toContain("panel.payment.record");
+    // Day filters: today (Warsaw) holds the entries, a day long past holds none; a bad day is named.
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Warsaw" }).format(bridge.ctx.now());
+    const todays = await browser.get(`/panel/logs?action=panel.proforma&from=${today}&to=${today}`);
+    expect(todays.body).toContain("panel.proforma.activate");
+    const old = await browser.get("/panel/logs?action=panel.proforma&from=2020-01-01&to=2020-01-31");
+    expect(old.body).not.toContain("panel.proforma.activate");
+    const bad = await browser.get("/panel/logs?from=wczoraj");
+    expect(bad.status).toBe(422);
+    expect(bad.body).toMatch(/id="f-from"[^>]*aria-invalid="true"/);
   });
 
   it("refuses a bad payment form naming every bad field, and writes nothing", async () => {

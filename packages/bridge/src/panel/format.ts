@@ -53,3 +53,14 @@ export function parseAmount(input: string): string | null {
   if (!m) return null;
   return m[2] === undefined ? m[1]! : `${m[1]}.${m[2]}`;
 }
+
+/** The start of a Warsaw day as an ISO moment with its offset ("2026-07-01T00:00:00+02:00"). */
+export function warsawMidnight(day: string): string {
+  const noon = new Date(`${day}T12:00:00Z`);
+  const name = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Warsaw", timeZoneName: "shortOffset" })
+    .formatToParts(noon)
+    .find((p) => p.type === "timeZoneName")?.value;
+  const hours = Number(/GMT([+-]\d+)/.exec(name ?? "")?.[1] ?? "1");
+  const sign = hours < 0 ? "-" : "+";
+  return `${day}T00:00:00${sign}${String(Math.abs(hours)).padStart(2, "0")}:00`;
+}

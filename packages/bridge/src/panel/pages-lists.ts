@@ -29,7 +29,7 @@ import { importStatementFile } from "../routes/billing-payments-statements.js";
 import { importWholesaleFromHrd } from "../routes/billing-prices-wholesale.js";
 import { html } from "../web/html.js";
 import { auditStaff, bodyOf, conflictMessage, done, fieldErrors } from "./core.js";
-import { moment, money, warsawDay } from "./format.js";
+import { moment, money, warsawDay, warsawMidnight } from "./format.js";
 import type { PanelRouter } from "./index.js";
 import {
   csrfField,
@@ -353,18 +353,32 @@ ${
         action: raw.action,
         outcome: raw.outcome,
         target: raw.target,
+        from: raw.from,
+        to: raw.to,
         cursor: raw.cursor,
       }).filter(([, v]) => v !== undefined && v !== ""),
-    );
-    const parsed = auditQuery.safeParse({ ...given, limit: 50 });
+    ) as Record<string, string>;
+    // Days as staff pick them (Warsaw, both inclusive) → the moments the JSON route's schema takes.
     const errors: FieldErrors = {};
-    if (!parsed.success) for (const i of parsed.error.issues) errors[String(i.path[0])] = i.message;
-    const list = parsed.success ? await readAuditPage(ctx.db, parsed.data) : { items: [], nextCursor: null };
+    const isDay = (d: string | undefined) => d === undefined || /^\d{4}-\d{2}-\d{2}$/.test(d);
+    if (!isDay(given.from)) errors.from = w.dateInvalid;
+    if (!isDay(given.to)) errors.to = w.dateInvalid;
+    const { from, to, ...rest } = given;
+    const parsed = auditQuery.safeParse({
+      ...rest,
+      ...(from && !errors.from ? { from: warsawMidnight(from) } : {}),
+      ...(to && !errors.to ? { to: warsawMidnight(addDays(to, 1)) } : {}),
+      limit: 50,
+    });
+    if (!parsed.success) for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
+    const ok = parsed.success && Object.keys(errors).length === 0;
+    const list =
+      ok && parsed.success ? await readAuditPage(ctx.db, parsed.data) : { items: [], nextCursor: null };
     const keep = Object.fromEntries(Object.entries(given).filter(([k]) => k !== "cursor")) as Record<
       string,
       string
     >;
-    const body = html`${errorSummary(p, errors, { action: w.action, outcome: w.outcome, target: w.name })}
+    const body = html`${errorSummary(p, errors, { action: w.action, outcome: w.outcome, target: w.name, from: w.from, to: w.to })}
 <section><form method="get" action="${PANEL}/logs" class="inline">
 ${field("action", w.action, { value: raw.action ?? "", errors })}
 ${select(
@@ -378,6 +392,8 @@ ${select(
   { value: raw.outcome ?? "", errors },
 )}
 ${field("target", w.name, { value: raw.target ?? "", errors })}
+${field("from", w.from, { type: "date", value: raw.from ?? "", errors })}
+${field("to", w.to, { type: "date", value: raw.to ?? "", errors })}
 <div class="field"><button type="submit">${w.filter}</button></div></form></section>
 ${table(
   p,
@@ -391,6 +407,6 @@ ${table(
     html`<span class="${e.outcome === "ok" ? "status-done" : "status-failed"}">${e.statusCode}</span>`,
   ]),
 )}${list.nextCursor ? html`<p><a href="${PANEL}/logs?${new URLSearchParams({ ...keep, cursor: list.nextCursor }).toString()}">${w.next}</a></p>` : ""}`;
-    return sendPage(reply, parsed.success ? 200 : 422, page(p, w.logsTitle, body, "logs"));
+    return sendPage(reply, ok ? 200 : 422, page(p, w.logsTitle, body, "logs"));
   });
 }
