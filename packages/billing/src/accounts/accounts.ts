@@ -6,7 +6,7 @@ import { createSchema, parseCustomer, presenceOf } from "../customers/input.js";
 import type { Db } from "../db/db.js";
 import { BillingValidationError, type FieldIssue } from "../errors.js";
 import { parseInput } from "../validate.js";
-import { accountExists, findLogin, insertLogin, setPassword, voidResetTokens } from "./logins.js";
+import { accountExists, findLogin, insertLogin, loginById, setPassword, voidResetTokens } from "./logins.js";
 import { hashPassword, needsRehash, passwordIssues, spendVerification, verifyPassword } from "./passwords.js";
 import { clockOf, endSessions, openSession } from "./sessions.js";
 import { checkThrottle, clearLoginFailures, emailKey, ipKey, recordAttempt } from "./throttle.js";
@@ -173,15 +173,15 @@ export async function changePassword(
 ): Promise<void> {
   const v = parseInput("changePassword", changeSchema, input);
   const now = clockOf(o);
-  const { rows } = await db.query<{ login_id: number; email: string }>(
-    `SELECT s.login_id, l.email FROM login_sessions s JOIN logins l ON l.id = s.login_id
+  const { rows } = await db.query<{ login_id: number }>(
+    `SELECT s.login_id FROM login_sessions s
      WHERE s.public_id = $1 AND s.realm = $2 AND s.expires_at > $3`,
     [v.session.id, v.session.realm, now],
   );
   const live = rows[0];
   if (!live) throw new SessionEndedError();
-  const login = await findLogin(db, v.session.realm, live.email);
-  if (!login || login.id !== live.login_id || login.disabled) throw new SessionEndedError();
+  const login = await loginById(db, live.login_id);
+  if (!login || login.disabled) throw new SessionEndedError();
   const key = { kind: "login" as const, realm: login.realm, emailHash: emailKey(login.email), ip: null };
   await checkThrottle(db, key, now);
   const issues = passwordIssues("newPassword", v.newPassword, login.email);

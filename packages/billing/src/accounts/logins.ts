@@ -61,8 +61,8 @@ export async function findLogin(db: Db, realm: Realm, email: string): Promise<Lo
   return rows[0] && toRow(rows[0]);
 }
 
-export async function loginById(db: Db, id: number, lock = ""): Promise<LoginRow | undefined> {
-  const { rows } = await db.query<Raw>(`${SELECT} WHERE l.id = $1 ${lock}`, [id]);
+export async function loginById(db: Db, id: number): Promise<LoginRow | undefined> {
+  const { rows } = await db.query<Raw>(`${SELECT} WHERE l.id = $1`, [id]);
   return rows[0] && toRow(rows[0]);
 }
 
