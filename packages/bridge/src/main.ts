@@ -2,14 +2,16 @@
 // `npm start` / `hrdkit-bridge`: starts the bridge from the environment (.env) on embedded
 // defaults — an embedded sandbox without HRD credentials, PGlite in .hrdkit/bridge without
 // DATABASE_URL — and prints where it listens, the API documentation, and a key for the modules.
-// `hrdkit-bridge key create|list|revoke` manages the modules' keys on the same database.
+// `hrdkit-bridge key create|list|revoke` manages the modules' keys on the same database;
+// `hrdkit-bridge staff create|list|disable|enable` the partner panel's logins.
 import { openDb } from "@hrdkit/billing";
 import { loadConfig } from "./config.js";
 import { createKey, startBridge } from "./index.js";
 import { migrateJobs } from "./jobs/index.js";
 import { KEY_USAGE, runKeyCommand } from "./key-command.js";
+import { readStaffPassword, runStaffCommand, STAFF_USAGE } from "./staff-command.js";
 
-const USAGE = `usage: hrdkit-bridge           start the bridge (configuration: environment and .env)\n${KEY_USAGE}`;
+const USAGE = `usage: hrdkit-bridge           start the bridge (configuration: environment and .env)\n${KEY_USAGE}\n${STAFF_USAGE}`;
 const args = process.argv.slice(2);
 const config = loadConfig();
 const dataDir = config.databaseUrl ? undefined : config.dataDir || ".hrdkit/bridge";
@@ -21,6 +23,19 @@ if (args[0] === "key") {
   try {
     await migrateJobs(db);
     code = await runKeyCommand(db, args.slice(1), console.log, console.error);
+  } finally {
+    await db.close();
+  }
+  process.exit(code);
+} else if (args[0] === "staff") {
+  const db = await openDb({ url: config.databaseUrl ?? "", dataDir });
+  let code: number;
+  try {
+    code = await runStaffCommand(db, args.slice(1), {
+      out: console.log,
+      err: console.error,
+      readPassword: () => readStaffPassword(),
+    });
   } finally {
     await db.close();
   }

@@ -3,6 +3,7 @@
  * written by app.ts once the answer is sent, refusals included), newest first, filtered the way
  * an operator asks ("who changed the seller last week?", "which corrections failed?").
  */
+import type { Db } from "@hrdkit/billing";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -14,7 +15,7 @@ const moment = z.iso.datetime({
   message: "must be an ISO 8601 moment, e.g. 2026-03-01T00:00:00Z",
 });
 
-const auditQuery = z.object({
+export const auditQuery = z.object({
   action: z
     .string()
     .min(1)
@@ -56,6 +57,11 @@ const entryOut = z
   })
   .meta({ id: "AuditEntry", description: "One change asked for by a module key, and how it was answered" });
 
+const auditPage = z.object({ items: z.array(entryOut), nextCursor: z.string().nullable() }).meta({
+  id: "AuditPage",
+  description: "A page of the audit log, newest first; nextCursor null on the last page",
+});
+
 interface AuditRow {
   id: string | number;
   at: Date | string;
@@ -86,61 +92,63 @@ export function billingAuditRoutes(app: FastifyInstance, ctx: BridgeContext): vo
         tags: ["system"],
         querystring: auditQuery,
         response: {
-          200: z.object({ items: z.array(entryOut), nextCursor: z.string().nullable() }).meta({
-            id: "AuditPage",
-            description: "A page of the audit log, newest first; nextCursor null on the last page",
-          }),
+          200: auditPage,
           400: errorBody,
           401: errorBody,
         },
       },
     },
-    async (req) => {
-      const q = req.query;
-      const beforeId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, ORDER).afterId;
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (sql: string, value: unknown) => {
-        params.push(value);
-        where.push(sql.replaceAll("?", `$${params.length}`));
-      };
-      if (q.action !== undefined) {
-        add("a.detail->>'action' LIKE ? ESCAPE '\\'", `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      }
-      if (q.keyId !== undefined) add("a.key_id = ?", q.keyId.replace(/^hk_/, ""));
-      if (q.outcome !== undefined) add("a.outcome = ?", q.outcome);
-      if (q.status !== undefined) add("a.status_code = ?", q.status);
-      if (q.from !== undefined) add("a.at >= ?::timestamptz", q.from);
-      if (q.to !== undefined) add("a.at < ?::timestamptz", q.to);
-      if (q.target !== undefined) add("a.target = ?", q.target);
-      if (beforeId !== undefined) add("a.id < ?", beforeId);
-      params.push(q.limit + 1);
-      const { rows } = await ctx.db.query<AuditRow>(
-        `SELECT a.id, a.at, a.detail->>'action' AS action, a.key_id, k.name AS key_name, a.method, a.route,
-                a.target, a.status_code, a.outcome
-         FROM bridge_audit a LEFT JOIN bridge_keys k ON k.id = a.key_id
-         ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-         ORDER BY a.id DESC LIMIT $${params.length}`,
-        params,
-      );
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map((r) => ({
-          id: Number(r.id),
-          at: new Date(r.at).toISOString(),
-          action: r.action,
-          keyId: r.key_id,
-          keyName: r.key_name,
-          method: r.method,
-          route: r.route,
-          target: r.target,
-          statusCode: Number(r.status_code),
-          outcome: r.outcome,
-        })),
-        nextCursor:
-          rows.length > q.limit && last ? encodeCursor({ afterId: Number(last.id), order: ORDER }) : null,
-      };
-    },
+    async (req) => readAuditPage(ctx.db, req.query),
   );
+}
+
+export type AuditQuery = z.output<typeof auditQuery>;
+export type AuditPage = z.input<typeof auditPage>;
+
+/** A page of the audit log, newest first: GET /v1/audit and the partner panel's log page. */
+export async function readAuditPage(db: Db, q: AuditQuery): Promise<AuditPage> {
+  const beforeId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, ORDER).afterId;
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replaceAll("?", `$${params.length}`));
+  };
+  if (q.action !== undefined) {
+    add("a.detail->>'action' LIKE ? ESCAPE '\\'", `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (q.keyId !== undefined) add("a.key_id = ?", q.keyId.replace(/^hk_/, ""));
+  if (q.outcome !== undefined) add("a.outcome = ?", q.outcome);
+  if (q.status !== undefined) add("a.status_code = ?", q.status);
+  if (q.from !== undefined) add("a.at >= ?::timestamptz", q.from);
+  if (q.to !== undefined) add("a.at < ?::timestamptz", q.to);
+  if (q.target !== undefined) add("a.target = ?", q.target);
+  if (beforeId !== undefined) add("a.id < ?", beforeId);
+  params.push(q.limit + 1);
+  const { rows } = await db.query<AuditRow>(
+    `SELECT a.id, a.at, a.detail->>'action' AS action, a.key_id, k.name AS key_name, a.method, a.route,
+            a.target, a.status_code, a.outcome
+     FROM bridge_audit a LEFT JOIN bridge_keys k ON k.id = a.key_id
+     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+     ORDER BY a.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: Number(r.id),
+      at: new Date(r.at).toISOString(),
+      action: r.action,
+      keyId: r.key_id,
+      keyName: r.key_name,
+      method: r.method,
+      route: r.route,
+      target: r.target,
+      statusCode: Number(r.status_code),
+      outcome: r.outcome,
+    })),
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ afterId: Number(last.id), order: ORDER }) : null,
+  };
 }

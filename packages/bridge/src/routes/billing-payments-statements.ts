@@ -362,6 +362,37 @@ export function statementRoutes(app: FastifyInstance, ctx: BridgeContext): void 
   );
 }
 
+/**
+ * A statement imported, with `payment.matched` and the customers' notices of what it paid: POST
+ * /v1/billing/statements inside its journal, and the partner panel's upload form.
+ */
+export async function importStatementFile(
+  ctx: BridgeContext,
+  q: {
+    content: Buffer;
+    format: "mt940" | "csv";
+    csv?: CsvPresetName | undefined;
+    encoding: StatementEncoding | "auto";
+  },
+): Promise<StatementImportResult> {
+  const result = await importStatement(ctx.db, {
+    content: q.content,
+    format: q.format,
+    ...(q.csv === undefined ? {} : { csv: q.csv }),
+    encoding: q.encoding,
+    at: ctx.now(),
+  }).catch((err) => paymentIssues(err, { content: "body" }));
+  if (!result.alreadyImported) {
+    const paymentIds = result.items.filter((i) => i.status === "matched").flatMap((i) => i.paymentIds);
+    await publishAll(ctx, await paymentsMatched(ctx.db, paymentIds));
+    await notifyAll(
+      ctx,
+      paymentIds.map((paymentId) => ({ kind: "payment" as const, paymentId })),
+    );
+  }
+  return result;
+}
+
 function uploadRoute(app: FastifyInstance, ctx: BridgeContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
@@ -413,21 +444,7 @@ function uploadRoute(app: FastifyInstance, ctx: BridgeContext): void {
         sha256: createHash("sha256").update(content).digest("hex"),
       };
       return replyJournaled(ctx.db, req, reply, "billing.statement.import", fingerprint, async () => {
-        const result = await importStatement(ctx.db, {
-          content,
-          format: q.format,
-          ...(q.csv === undefined ? {} : { csv: q.csv }),
-          encoding,
-          at: ctx.now(),
-        }).catch((err) => paymentIssues(err, { content: "body" }));
-        if (!result.alreadyImported) {
-          const paymentIds = result.items.filter((i) => i.status === "matched").flatMap((i) => i.paymentIds);
-          await publishAll(ctx, await paymentsMatched(ctx.db, paymentIds));
-          await notifyAll(
-            ctx,
-            paymentIds.map((paymentId) => ({ kind: "payment" as const, paymentId })),
-          );
-        }
+        const result = await importStatementFile(ctx, { content, format: q.format, csv: q.csv, encoding });
         return { statusCode: result.alreadyImported ? 200 : 201, body: importJson(result) };
       }) as never;
     },

@@ -128,6 +128,28 @@ async function answer(ctx: BridgeContext, r: PaymentResult) {
   return { statusCode: r.duplicate ? 200 : 201, body: paymentResultJson(r) };
 }
 
+export type ManualPayment = z.output<typeof manualBody>;
+
+/**
+ * Money received by hand, recorded with its event and the customer's notice: POST
+ * /v1/billing/payments inside its journal, and the partner panel's payment form.
+ */
+export async function recordManualPayment(ctx: BridgeContext, b: ManualPayment) {
+  const currency =
+    b.currency ?? (await proformaCurrency(ctx.db, { id: b.proformaId, number: b.proformaNumber })) ?? "PLN";
+  const result = await recordPayment(ctx.db, {
+    ...(b.proformaId === undefined ? {} : { proformaId: b.proformaId }),
+    ...(b.proformaNumber === undefined ? {} : { proformaNumber: b.proformaNumber }),
+    ...(b.customerId === undefined ? {} : { customerId: b.customerId }),
+    method: b.method,
+    amount: moneyOf(b.amount, currency),
+    receivedAt: moment(b.receivedAt),
+    ...(b.reference === undefined ? {} : { reference: b.reference }),
+    ...(b.title === undefined ? {} : { title: b.title }),
+  }).catch((err) => paymentIssues(err));
+  return answer(ctx, result);
+}
+
 export function billingPaymentRoutes(app: FastifyInstance, ctx: BridgeContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -156,24 +178,9 @@ export function billingPaymentRoutes(app: FastifyInstance, ctx: BridgeContext): 
       },
     },
     async (req, reply) => {
-      return replyJournaled(ctx.db, req, reply, "billing.payment.record", req.body, async () => {
-        const b = req.body;
-        const currency =
-          b.currency ??
-          (await proformaCurrency(ctx.db, { id: b.proformaId, number: b.proformaNumber })) ??
-          "PLN";
-        const result = await recordPayment(ctx.db, {
-          ...(b.proformaId === undefined ? {} : { proformaId: b.proformaId }),
-          ...(b.proformaNumber === undefined ? {} : { proformaNumber: b.proformaNumber }),
-          ...(b.customerId === undefined ? {} : { customerId: b.customerId }),
-          method: b.method,
-          amount: moneyOf(b.amount, currency),
-          receivedAt: moment(b.receivedAt),
-          ...(b.reference === undefined ? {} : { reference: b.reference }),
-          ...(b.title === undefined ? {} : { title: b.title }),
-        }).catch((err) => paymentIssues(err));
-        return answer(ctx, result);
-      }) as never;
+      return replyJournaled(ctx.db, req, reply, "billing.payment.record", req.body, () =>
+        recordManualPayment(ctx, req.body),
+      ) as never;
     },
   );
 

@@ -128,6 +128,19 @@ function sourceFailure(err: unknown): unknown {
   return err;
 }
 
+/** HRD's price list imported as wholesale costs: the JSON route and the partner panel's button. */
+export async function importWholesaleFromHrd(ctx: BridgeContext, createMissingServices?: boolean) {
+  try {
+    return await importWholesale(ctx.db, hrdWholesaleSource(ctx), {
+      at: ctx.now(),
+      sourceName: ctx.backend === "sandbox" ? "hrd-sandbox" : "hrd",
+      ...(createMissingServices === undefined ? {} : { createMissingServices }),
+    });
+  } catch (err) {
+    throw sourceFailure(err);
+  }
+}
+
 export function billingWholesaleRoutes(app: FastifyInstance, ctx: BridgeContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -171,18 +184,13 @@ export function billingWholesaleRoutes(app: FastifyInstance, ctx: BridgeContext)
     },
     async (req, reply) =>
       replyJournaled(ctx.db, req, reply, "billing.wholesale.import", req.query, async () => {
-        try {
-          const result = await importWholesale(ctx.db, hrdWholesaleSource(ctx), {
-            at: ctx.now(),
-            sourceName: ctx.backend === "sandbox" ? "hrd-sandbox" : "hrd",
-            ...(req.query.createMissingServices === undefined
-              ? {}
-              : { createMissingServices: req.query.createMissingServices === "true" }),
-          });
-          return { statusCode: 201, body: importJson(result) };
-        } catch (err) {
-          throw sourceFailure(err);
-        }
+        const result = await importWholesaleFromHrd(
+          ctx,
+          req.query.createMissingServices === undefined
+            ? undefined
+            : req.query.createMissingServices === "true",
+        );
+        return { statusCode: 201, body: importJson(result) };
       }) as never,
   );
 

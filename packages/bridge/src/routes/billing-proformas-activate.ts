@@ -241,11 +241,17 @@ export function activationRoutes(app: FastifyInstance, ctx: BridgeContext): void
   );
 }
 
-async function activate(
+export type ActivationAnswer = Omit<z.input<typeof activationOut>, "replayed">;
+
+/**
+ * One activation run with its events and notices: what POST …/activate does inside its journal,
+ * and what the partner panel's "activate" button does.
+ */
+export async function activate(
   ctx: BridgeContext,
   proformaId: number,
   body: z.output<typeof activateBody>,
-): Promise<Omit<z.input<typeof activationOut>, "replayed">> {
+): Promise<ActivationAnswer> {
   // What this call did, as opposed to what earlier calls did: the issuer sees whether the proforma
   // had its invoice (its row is locked by then, so no other activation can issue it meanwhile);
   // the port sees which tasks it carried out.

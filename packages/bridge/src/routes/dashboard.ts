@@ -107,18 +107,23 @@ export function dashboardRoutes(app: FastifyInstance, ctx: BridgeContext): void 
         },
       },
     },
-    async () => {
-      const [balance, jobs, news] = await Promise.all([
-        ctx.hrd.partner.getBalance(),
-        jobStatuses(ctx, jobsOf(ctx)),
-        latestNews(ctx),
-      ]);
-      return {
-        backend: ctx.backend,
-        balance: { balance: balance.balance.value, held: balance.restrictedBalance.value },
-        jobs,
-        news,
-      };
-    },
+    async () => readDashboard(ctx),
   );
+}
+
+export type Dashboard = z.input<typeof dashboard>;
+
+/** What GET /v1/dashboard answers; the partner panel's start page shows the same. */
+export async function readDashboard(ctx: BridgeContext): Promise<Dashboard> {
+  const [balance, jobs, news] = await Promise.all([
+    ctx.hrd.partner.getBalance(),
+    jobStatuses(ctx, jobsOf(ctx)),
+    latestNews(ctx),
+  ]);
+  return {
+    backend: ctx.backend,
+    balance: { balance: balance.balance.value, held: balance.restrictedBalance.value },
+    jobs,
+    news,
+  };
 }

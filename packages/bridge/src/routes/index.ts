@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { BridgeContext } from "../app.js";
+import { panelRoutes } from "../panel/index.js";
 import { billingRoutes } from "./billing-index.js";
 import { certificateRoutes } from "./certificates.js";
 import { dashboardRoutes } from "./dashboard.js";
@@ -19,4 +20,5 @@ export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [
   billingRoutes,
   notifyRoutes,
   webhookRoutes,
+  panelRoutes,
 ];
