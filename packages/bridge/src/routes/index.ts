@@ -4,6 +4,7 @@ import { billingRoutes } from "./billing-index.js";
 import { certificateRoutes } from "./certificates.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { domainRoutes } from "./domains.js";
+import { framesRoutes } from "./frames.js";
 import { notifyRoutes } from "./notify-index.js";
 import { pricingRoutes } from "./pricing.js";
 import { systemRoutes } from "./system.js";
@@ -19,4 +20,5 @@ export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [
   billingRoutes,
   notifyRoutes,
   webhookRoutes,
+  framesRoutes,
 ];
