@@ -42,7 +42,7 @@ function css(accent: string): string {
   const link = on === "#fff" ? accent : "#1a1a1a";
   return (
     `:root{--a:${accent};--on:${on};--l:${link}}` +
-    "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;" +
+    "*{box-sizing:border-box}.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:9}body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;" +
     "color:#1a1a1a;background:#fff}a{color:var(--l)}header{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;" +
     "padding:.75rem 1rem;border-bottom:3px solid var(--a)}header img{max-height:48px;max-width:180px}" +
     "nav ul{display:flex;flex-wrap:wrap;gap:.25rem .9rem;list-style:none;margin:0;padding:0}" +
