@@ -818,7 +818,7 @@ export function framesRoutes(app: FastifyInstance, ctx: BridgeContext): void {
         const page = await listProformas(ctx.db, { customerId: id, order: "-id", limit: 100 });
         const rows = page.items.map(
           (d) =>
-            html`<tr><td><a href="${framePath(lang, `proformas/${d.id}`)}">${d.number}</a></td><td>${d.issueDate}</td><td>${d.dueDate}</td><td class="num">${pln(d.gross, lang)}</td><td>${w.status[d.status] ?? d.status}</td><td><a href="${framePath(lang, `proformas/${d.id}/pdf`)}" aria-label="${w.docs.download(d.number)}">${w.docs.pdf}</a></td></tr>`,
+            html`<tr><td><a href="${framePath(lang, `proformas/${d.id}`)}">${d.number}</a></td><td>${d.issueDate}</td><td>${d.dueDate}</td><td class="num">${pln(d.gross, lang)}</td><td>${w.status[d.status] ?? d.status}</td><td><a href="${framePath(lang, `proformas/${d.id}/pdf`)}" download aria-label="${w.docs.download(d.number)}">${w.docs.pdf}</a></td></tr>`,
         );
         return p.render(
           200,
@@ -865,7 +865,7 @@ export function framesRoutes(app: FastifyInstance, ctx: BridgeContext): void {
             justOrdered
               ? html`<h2>${w.order.transfer}</h2><dl><dt>${w.order.recipient}</dt><dd>${doc.seller.name}, ${doc.seller.address.street}, ${doc.seller.address.postcode} ${doc.seller.address.city}</dd><dt>${w.order.account}</dt><dd>${formatAccount(doc.bankAccount)}</dd><dt>${w.order.title}</dt><dd>${doc.transferTitle}</dd><dt>${w.order.amount}</dt><dd>${pln(due, lang)}</dd></dl>${payUrl ? html`<p><a class="button" href="${payUrl}" rel="noopener">${w.buttons.payOnline}</a></p>` : ""}<p>${w.order.mail} ${w.order.activation}</p>`
               : ""
-          }<p><a href="${framePath(lang, `proformas/${doc.id}/pdf`)}">${w.order.pdf}</a></p>`,
+          }<p><a href="${framePath(lang, `proformas/${doc.id}/pdf`)}" download>${w.order.pdf}</a></p>`,
         );
       });
 
@@ -892,7 +892,7 @@ export function framesRoutes(app: FastifyInstance, ctx: BridgeContext): void {
         const items = await listInvoices(ctx.db, { customerId: id });
         const rows = items.map(
           (d) =>
-            html`<tr><td>${d.number}</td><td>${d.issueDate}</td><td class="num">${pln(money(d.gross, d.currency), lang)}</td><td><a href="${framePath(lang, `invoices/${d.id}/pdf`)}" aria-label="${w.docs.download(d.number)}">${w.docs.pdf}</a></td></tr>`,
+            html`<tr><td>${d.number}</td><td>${d.issueDate}</td><td class="num">${pln(money(d.gross, d.currency), lang)}</td><td><a href="${framePath(lang, `invoices/${d.id}/pdf`)}" download aria-label="${w.docs.download(d.number)}">${w.docs.pdf}</a></td></tr>`,
         );
         return p.render(
           200,
