@@ -126,7 +126,7 @@ const euVatSchema = z
   .transform((v) => ({ country: v.country, number: normaliseEuVatNumber(v.country, v.number) }))
   .superRefine((v, ctx) => custom(ctx, euVatNumberProblem(v.country, v.number), ["number"]));
 
-const emailSchema = z.string("must be text").trim().max(254).email("must be an e-mail address");
+export const emailSchema = z.string("must be text").trim().max(254).email("must be an e-mail address");
 
 const phoneSchema = z.string("must be text").transform((v, ctx) => {
   const phone = normalisePhone(v);

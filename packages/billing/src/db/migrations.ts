@@ -3,6 +3,7 @@
  * add the next. Each runs in its own transaction with `search_path` set to hrdkit's schema, so
  * table names are unqualified.
  */
+import { ACCOUNTS_MIGRATIONS } from "./migrations-accounts.js";
 import { CUSTOMERS_MIGRATIONS } from "./migrations-customers.js";
 import { INVOICES_MIGRATIONS } from "./migrations-invoices.js";
 import { MAIL_MIGRATIONS } from "./migrations-mail.js";
@@ -580,5 +581,6 @@ export const MIGRATIONS: readonly Migration[] = [
     ...NOTIFY_OUTBOX_MIGRATIONS,
     ...NOTIFY_TEMPLATE_MIGRATIONS,
     ...NOTIFY_CUSTOMER_MIGRATIONS,
+    ...ACCOUNTS_MIGRATIONS,
   ].sort((a, b) => a.id.localeCompare(b.id)),
 ];

@@ -9,12 +9,14 @@
  * - The idempotency journal: a finished entry older than the retention is forgotten — a client
  *   retries within minutes or hours, not months; a `running` entry stays (it marks a call whose
  *   outcome is not known yet).
+ * - Logins' leftovers: expired sessions, spent reset links, old throttle records (billing's
+ *   purgeExpiredSessions, one delete per table: a day of them is small, none can be used any more).
  * What is kept on purpose: the audit log (the partner's record of who did what), invoices and
  * everything billing stores, the job runs' last state.
  *
  * Deletes go in batches, so neither database holds a long lock or a huge transaction.
  */
-import type { Db } from "@hrdkit/billing";
+import { type Db, purgeExpiredSessions } from "@hrdkit/billing";
 import type { BridgeJob } from "./runner.js";
 
 const DAY = 86_400_000;
@@ -74,7 +76,8 @@ export function housekeepingJob(options: HousekeepingOptions = {}): BridgeJob {
     retryMs: 60 * 60_000,
     schedule: `daily, keeps ${options.retentionDays ?? 90} days`,
     async run(ctx, info) {
-      return { ...(await housekeep(ctx.db, info.now(), options)) };
+      const loginRecords = await purgeExpiredSessions(ctx.db, { now: info.now() });
+      return { ...(await housekeep(ctx.db, info.now(), options)), loginRecords };
     },
   };
 }
