@@ -179,7 +179,9 @@ describe.skipIf(!runnable).each(serverDatabases("frames_browser"))(
       // Sign-up with a mistake first: the field says what is wrong, the values stay.
       await page.goto(`${base}/frames/pl/sign-up?next=/frames/pl/domains`);
       await page.getByLabel("Imię i nazwisko lub nazwa firmy").fill("Róża Kwiatkowska");
-      await page.getByLabel("Ulica i numer").fill("ul. Kwiatowa 5");
+      // HRD registers a .pl domain to a person with a PESEL.
+    await page.getByLabel("PESEL (opcjonalnie)").fill("44051401359");
+    await page.getByLabel("Ulica i numer").fill("ul. Kwiatowa 5");
       await page.getByLabel("Kod pocztowy").fill("30-001");
       await page.getByLabel("Miejscowość").fill("Kraków");
       await page.getByLabel("Telefon komórkowy").fill("+48 601 234 567");
@@ -251,18 +253,29 @@ describe.skipIf(!runnable).each(serverDatabases("frames_browser"))(
         `/v1/billing/proformas/${proformaId}`,
       );
       expect(Number(proforma.body.gross)).toBe(polishToDecimal(total!));
-      await call.call("POST", `/v1/billing/customers/${proforma.body.customerId}/hrd-account`, {});
-      await call.call("POST", "/v1/billing/payments/online", {
-        gateway: "przelewy24",
-        transactionId: `P24-${randomBytes(4).toString("hex")}`,
-        proformaId,
-        amount: proforma.body.gross,
-        paidAt: new Date().toISOString(),
-      });
+      await call.call(
+        "POST",
+        `/v1/billing/customers/${proforma.body.customerId}/hrd-account`,
+        {},
+        { idempotencyKey: `frames-hrd-${proformaId}` },
+      );
+      await call.call(
+        "POST",
+        "/v1/billing/payments/online",
+        {
+          gateway: "przelewy24",
+          transactionId: `P24-${randomBytes(4).toString("hex")}`,
+          proformaId,
+          amount: proforma.body.gross,
+          paidAt: new Date().toISOString(),
+        },
+        { idempotencyKey: `frames-pay-${proformaId}` },
+      );
       const activated = await call.call<{ complete: boolean }>(
         "POST",
         `/v1/billing/proformas/${proformaId}/activate`,
         {},
+        { idempotencyKey: `frames-act-${proformaId}` },
       );
       expect(activated.body.complete).toBe(true);
       const atHrd = await call.call<{ domain: string }>("GET", `/v1/domains/${domain}.pl`);

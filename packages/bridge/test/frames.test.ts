@@ -7,7 +7,13 @@
  * cookies suit a third-party iframe. On PGlite, and with DATABASE_URL on PostgreSQL.
  */
 import { randomBytes } from "node:crypto";
-import { type EmailNotice, getCustomer, getProforma, setSellerSettings } from "@hrdkit/billing";
+import {
+  type EmailNotice,
+  getCustomer,
+  getProforma,
+  setNotifySettings,
+  setSellerSettings,
+} from "@hrdkit/billing";
 import type { Bridge } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverDatabases } from "./support/backends.js";
@@ -91,6 +97,7 @@ describe.each(serverDatabases("frames"))("the customer frames on $name", (backen
     }));
     await setSellerSettings(bridge.db, SELLER);
     await preparePricing(bridge.db);
+    await setNotifySettings(bridge.db, { panelUrl: "https://www.zolw.example/panel" }, "test");
     // The reset mail goes out through the bridge's e-mail port: a recording one here.
     bridge.ctx.notify = {
       ...bridge.ctx.notify,
@@ -378,7 +385,8 @@ describe.each(serverDatabases("frames"))("the customer frames on $name", (backen
 
   it("keeps the cart in a signed cookie: an altered one is an empty cart", async () => {
     const v = new Visitor(bridge);
-    await v.get("/frames/pl/domains");
+    // The search form is a GET; the login page carries this browser's form token.
+    await v.get("/frames/pl/login");
     const name = `sklep-${randomBytes(3).toString("hex")}.pl`;
     expect((await v.post("/frames/pl/cart/add", { name, tld: "pl", period: "1" })).statusCode).toBe(303);
     const cart = await v.get("/frames/pl/cart");
