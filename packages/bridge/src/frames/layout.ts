@@ -130,7 +130,7 @@ export function layout(o: PageOptions, body: SafeHtml): string {
       ? html`<a class="banner" href="${b.banner.link}" target="_blank" rel="noopener">${bannerImg}</a>`
       : html`<div class="banner">${bannerImg}</div>`
     : "";
-  const page = html`<!doctype html><html lang="${o.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${o.title}${b.name ? ` – ${b.name}` : ""}</title><style>${raw(css(b.accent))}</style></head><body><a href="#main" class="skip">${w.skip}</a><header>${logo}<nav aria-label="${b.name || "menu"}"><ul>${items}</ul></nav></header>${banner}<main id="main"><h1>${o.title}</h1>${body}</main><footer>${b.name}</footer><script>${raw(HEIGHT_SCRIPT)}</script></body></html>`;
+  const page = html`<!doctype html><html lang="${o.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${o.title}${b.name ? ` – ${b.name}` : ""}</title><style>${raw(css(b.accent))}</style></head><body><a href="#main" class="skip">${w.skip}</a><header>${logo}<nav aria-label="${b.name || "menu"}"><ul>${items}</ul></nav></header>${banner}<main id="main"><h1>${o.title}</h1>${body}</main><footer>${b.name}</footer><script>${raw(HEIGHT_SCRIPT)}</script></body></html>`;
   return page.value;
 }
 
