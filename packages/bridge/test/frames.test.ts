@@ -14,11 +14,11 @@ import {
   setNotifySettings,
   setSellerSettings,
 } from "@hrdkit/billing";
-import type { Bridge } from "@hrdkit/bridge";
+import type { Bridge, BridgeClient } from "@hrdkit/bridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverDatabases } from "./support/backends.js";
 import { paidInvoice, preparePricing, SELLER } from "./support/billing-documents.js";
-import { startTestBridge } from "./support/bridge.js";
+import { failure, startTestBridge } from "./support/bridge.js";
 
 const PARTNER = "https://www.zolw.example";
 
@@ -88,11 +88,12 @@ const person = (email: string, name = "Róża Kwiatkowska") => ({
 
 describe.each(serverDatabases("frames"))("the customer frames on $name", (backend) => {
   let bridge: Bridge;
+  let client: BridgeClient;
   const mails: EmailNotice[] = [];
 
   beforeAll(async () => {
     await backend.create();
-    ({ bridge } = await startTestBridge({
+    ({ bridge, client } = await startTestBridge({
       config: { databaseUrl: backend.databaseUrl, frames: { ancestors: [PARTNER] } },
     }));
     await setSellerSettings(bridge.db, SELLER);
@@ -381,6 +382,38 @@ describe.each(serverDatabases("frames"))("the customer frames on $name", (backen
     });
     expect(changed.statusCode).toBe(200);
     expect(changed.body).toContain("Hasło zostało zmienione.");
+  });
+
+  it("dresses the pages in the branding set over the signed API: accent colour and banner with its link", async () => {
+    const bad = await failure(
+      client.call("PUT", "/v1/billing/settings/branding", {
+        banner: { imageUrl: "javascript:alert(1)", link: "ftp://x", alt: "" },
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues?.map((i) => i.path).sort()).toEqual(["banner.alt", "banner.imageUrl", "banner.link"]);
+    const set = await client.call<{ accentColor: string; banner: { link: string } }>(
+      "PUT",
+      "/v1/billing/settings/branding",
+      {
+        accentColor: "#0b6e4f",
+        banner: {
+          imageUrl: "https://cdn.zolw.example/zima.png",
+          link: "https://zolw.example/promo",
+          alt: "Zima -20%",
+        },
+      },
+    );
+    expect(set.body.banner.link).toBe("https://zolw.example/promo");
+    const page = (await new Visitor(bridge).get("/frames/pl/domains")).body;
+    expect(page).toContain("--a:#0b6e4f");
+    expect(page).toContain('<a class="banner" href="https://zolw.example/promo"');
+    expect(page).toContain('<img src="https://cdn.zolw.example/zima.png" alt="Zima -20%">');
+    // The colour alone changes; the banner is kept, then removed with null.
+    await client.call("PUT", "/v1/billing/settings/branding", { accentColor: "#123456" });
+    expect((await new Visitor(bridge).get("/frames/pl/domains")).body).toContain("zima.png");
+    await client.call("PUT", "/v1/billing/settings/branding", { banner: null });
+    expect((await new Visitor(bridge).get("/frames/pl/domains")).body).not.toContain("zima.png");
   });
 
   it("keeps the cart in a signed cookie: an altered one is an empty cart", async () => {
