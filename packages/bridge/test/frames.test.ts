@@ -391,7 +391,11 @@ describe.each(serverDatabases("frames"))("the customer frames on $name", (backen
       }),
     );
     expect(bad.status).toBe(400);
-    expect(bad.body.issues?.map((i) => i.path).sort()).toEqual(["banner.alt", "banner.imageUrl", "banner.link"]);
+    expect(bad.body.issues?.map((i) => i.path).sort()).toEqual([
+      "banner.alt",
+      "banner.imageUrl",
+      "banner.link",
+    ]);
     const set = await client.call<{ accentColor: string; banner: { link: string } }>(
       "PUT",
       "/v1/billing/settings/branding",
