@@ -91,6 +91,12 @@ export interface BridgeContext {
   };
   /** Folder for uploaded logos; absent → a logo upload answers 409 `logo_storage_not_configured`. */
   brandingDir?: string;
+  /**
+   * The customer frames: who may embed them (BRIDGE_FRAME_ANCESTORS), the online-payment link
+   * (HRDKIT_PAYMENT_URL) and the key of their form tokens and cart cookies. Absent: no embedding,
+   * no payment link, a random key.
+   */
+  frames?: { ancestors: string[]; paymentUrl?: string; secret: string };
 }
 
 /** stderr, one line with the request and the stack: what an operator needs to find the bug. */

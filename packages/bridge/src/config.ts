@@ -44,6 +44,32 @@ export interface BridgeConfig {
    * The secret never prints (toJSON, inspect).
    */
   offers?: OffersConfig;
+  /**
+   * The customer frames (`/frames/{pl|en}/…`): BRIDGE_FRAME_ANCESTORS, the partner's origins that may
+   * embed them in an iframe; HRDKIT_PAYMENT_URL, an online-payment link template; HRDKIT_FRAMES_SECRET,
+   * the key of form tokens and cart cookies.
+   */
+  frames?: FramesConfig;
+}
+
+/** Settings of the customer frames. */
+export interface FramesConfig {
+  /**
+   * BRIDGE_FRAME_ANCESTORS: space-separated origins (`https://www.zolwhosting.pl https://zolw.pl`)
+   * allowed to show the frames in an iframe (CSP `frame-ancestors`). Empty: `'self'` only, and the
+   * cookies are SameSite=Lax (first-party); set: SameSite=None; Secure, as a third-party iframe needs.
+   */
+  ancestors: string[];
+  /**
+   * HRDKIT_PAYMENT_URL: a payment gateway's address with `{proforma}` (the proforma number) and
+   * `{amount}` (gross, e.g. 49.19) in it; set → the order page shows a "Pay online" link.
+   */
+  paymentUrl?: string;
+  /**
+   * HRDKIT_FRAMES_SECRET (at least 32 characters): signs form tokens and the cart cookie. Absent: a
+   * random one per start (forms open during a restart must be sent again). Never printed.
+   */
+  secret?: string;
 }
 
 /** Offer settings, from HRDKIT_UNSUBSCRIBE_SECRET and HRDKIT_OFFER_RATE. */
@@ -215,6 +241,41 @@ export function loadSmsapiConfig(env: NodeJS.ProcessEnv): { smsapi?: SmsapiConfi
   return { ...(smsapi ? { smsapi } : {}), ...(publicUrl ? { publicUrl } : {}) };
 }
 
+/**
+ * BRIDGE_FRAME_ANCESTORS, HRDKIT_PAYMENT_URL and HRDKIT_FRAMES_SECRET, every bad one named at once
+ * (the secret's value never repeated).
+ */
+export function loadFramesConfig(env: NodeJS.ProcessEnv): { frames: FramesConfig } {
+  const problems: string[] = [];
+  const ancestors = (env.BRIDGE_FRAME_ANCESTORS ?? "").split(/\s+/).filter(Boolean);
+  for (const a of ancestors) {
+    // Origins only: a path or a quote would break out of the CSP header's source list.
+    if (a !== "'self'" && !/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(a)) {
+      problems.push(`BRIDGE_FRAME_ANCESTORS: "${a}" is not an origin like https://www.example.pl`);
+    }
+  }
+  const paymentUrl = env.HRDKIT_PAYMENT_URL?.trim() || undefined;
+  if (
+    paymentUrl !== undefined &&
+    (!/^https?:\/\/\S+$/.test(paymentUrl) || !paymentUrl.includes("{proforma}"))
+  ) {
+    problems.push(
+      "HRDKIT_PAYMENT_URL must be an http(s) address with {proforma} (and optionally {amount}) in it, e.g. " +
+        "https://pay.example.pl/?p={proforma}&a={amount}",
+    );
+  }
+  const secret = env.HRDKIT_FRAMES_SECRET?.trim() || undefined;
+  if (secret !== undefined && secret.length < 32) {
+    problems.push(`HRDKIT_FRAMES_SECRET must be at least 32 characters (it has ${secret.length})`);
+  }
+  if (problems.length > 0) throw new Error(`bad frames settings: ${problems.join("; ")}`);
+  const frames = redactWhenPrinted<FramesConfig>(
+    { ancestors, ...(paymentUrl ? { paymentUrl } : {}), ...(secret ? { secret } : {}) },
+    ["secret"],
+  );
+  return { frames };
+}
+
 /** The slowest HRDKIT_OFFER_RATE: the outbox's 8 claimed sends must go out well within its 5-minute claim. */
 const MIN_OFFER_RATE = 0.1;
 const MAX_OFFER_RATE = 1000;
@@ -292,5 +353,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
     jobs: loadJobsConfig(env),
     ...loadSmsapiConfig(env),
     ...loadOffersConfig(env),
+    ...loadFramesConfig(env),
   };
 }

@@ -8,6 +8,7 @@ import { type BridgeConfig, loadConfig } from "./config.js";
 import { bridgeJobs, migrateJobs, notifySetup, startJobs } from "./jobs/index.js";
 import { ROUTES } from "./routes/index.js";
 import { createKey } from "./store.js";
+import { randomToken } from "./web/csrf.js";
 
 export interface Bridge {
   url: string;
@@ -61,6 +62,11 @@ export async function startBridge(
     ...(config.brandingDir || config.dataDir
       ? { brandingDir: resolve(config.brandingDir ?? join(config.dataDir!, "branding")) }
       : {}),
+    frames: {
+      ancestors: config.frames?.ancestors ?? [],
+      ...(config.frames?.paymentUrl ? { paymentUrl: config.frames.paymentUrl } : {}),
+      secret: config.frames?.secret ?? randomToken(),
+    },
   };
   const app = await buildApp(ctx, ROUTES);
   const address = await app.listen({ host: config.host, port: config.port });

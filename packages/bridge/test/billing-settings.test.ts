@@ -22,6 +22,7 @@ interface BrandingJson {
   accentColor: string | null;
   logo: { format: string; size: number; sha256: string } | null;
   logoProblem: string | null;
+  banner: { imageUrl: string; link?: string; alt: string } | null;
 }
 
 /** A real PNG (RGB, 8 bits, no interlace) of one colour, as an image editor would save it. */
@@ -209,7 +210,7 @@ describe.each(backends)("billing settings over HTTP on $name", (backend) => {
   it("sets the accent colour and the logo; new PDFs print the logo, refusals change nothing", async () => {
     const branding = async () =>
       (await client.call<BrandingJson>("GET", "/v1/billing/settings/branding")).body;
-    expect(await branding()).toEqual({ accentColor: null, logo: null, logoProblem: null });
+    expect(await branding()).toEqual({ accentColor: null, logo: null, logoProblem: null, banner: null });
     await preparePricing(bridge.db);
     const customer = await companyCustomer(bridge.db);
     const plain = await paidInvoice(bridge.db, customer.id, ["bez-logo.pl"]);
@@ -232,6 +233,7 @@ describe.each(backends)("billing settings over HTTP on $name", (backend) => {
       accentColor: "#1a73e8",
       logo: { format: "png", size: logo.length, sha256 },
       logoProblem: null,
+      banner: null,
     });
     expect(readdirSync(brandingDir)).toEqual([`logo-${sha256}.png`]);
     const served = await fetchSigned(bridge.url, key, "/v1/billing/settings/branding/logo");
@@ -262,7 +264,7 @@ describe.each(backends)("billing settings over HTTP on $name", (backend) => {
 
     // Removed: new documents print the name; the file stays for the invoice issued with it.
     const removed = await client.call<BrandingJson>("DELETE", "/v1/billing/settings/branding/logo");
-    expect(removed.body).toEqual({ accentColor: "#1a73e8", logo: null, logoProblem: null });
+    expect(removed.body).toEqual({ accentColor: "#1a73e8", logo: null, logoProblem: null, banner: null });
     expect((await fetchSigned(bridge.url, key, "/v1/billing/settings/branding/logo")).status).toBe(404);
     expect(await pdfOf(branded.id)).toMatch(/\/Subtype \/Image/);
     expect(existsSync(join(brandingDir, `logo-${sha256}.png`))).toBe(true);

@@ -1066,8 +1066,8 @@ export interface paths {
      */
     get: operations["getBranding"];
     /**
-     * Set the PDFs' accent colour
-     * @description Sets the accent colour of new PDFs (`#rrggbb`; null: the default). Billing holds one colour. 400 naming `accentColor` for anything but a hex colour; 409 `no_seller` before the seller is set; nothing is written when refused.
+     * Set the accent colour and the frames' banner
+     * @description Sets the accent colour of new PDFs and of the customer frames (`#rrggbb`; null: the default) and the ad banner the frames show (an https image, a link, alt text; null: none). A field left out is kept. 400 naming `accentColor` for anything but a hex colour and `banner.imageUrl` / `banner.link` / `banner.alt` for a bad banner; 409 `no_seller` before the seller is set; nothing is written when refused.
      */
     put: operations["setBranding"];
     post?: never;
@@ -2435,7 +2435,7 @@ export interface components {
       /** @description Days a proforma can be paid */
       proformaValidDays: number;
     };
-    /** @description How the PDFs look: the accent colour and the logo */
+    /** @description How the PDFs and the customer frames look: the accent colour, the logo, the frames' banner */
     Branding: {
       /** @description #rrggbb; null: the default accent */
       accentColor: string | null;
@@ -2449,6 +2449,8 @@ export interface components {
       } | null;
       /** @description Why the logo set cannot be printed, when it cannot */
       logoProblem: string | null;
+      /** @description The ad banner the customer frames show; null: none */
+      banner: components["schemas"]["FramesBanner"] | null;
     };
     /** @description Why the notice is cancelled */
     CancelNoticeInput: {
@@ -3211,6 +3213,24 @@ export interface components {
           message: string;
         }[];
       };
+    };
+    /** @description An ad banner shown on the customer frames */
+    FramesBanner: {
+      /** @description The image: an https:// address (or /frames/banner/<file> for an image uploaded to the bridge) */
+      imageUrl: string;
+      /** @description Where a click on the banner leads (http(s)://…); absent: not a link */
+      link?: string;
+      /** @description What the banner says, for screen readers and when the image does not load */
+      alt: string;
+    };
+    /** @description An ad banner shown on the customer frames */
+    FramesBannerInput: {
+      /** @description The image: an https:// address (or /frames/banner/<file> for an image uploaded to the bridge) */
+      imageUrl: string;
+      /** @description Where a click on the banner leads (http(s)://…); absent: not a link */
+      link?: string;
+      /** @description What the banner says, for screen readers and when the image does not load */
+      alt: string;
     };
     /** @description How many random codes to make for a promotion, and their limits */
     GenerateDiscountCodesInput: {
@@ -5526,10 +5546,12 @@ export interface components {
       /** @description 1–90 */
       proformaValidDays?: number;
     };
-    /** @description The PDFs' accent colour */
+    /** @description The accent colour and the frames' banner */
     SetBrandingInput: {
-      /** @description #rrggbb, e.g. #1a73e8; null: back to the default */
-      accentColor: string | null;
+      /** @description #rrggbb, e.g. #1a73e8 (PDFs and the frames' buttons); null: back to the default; absent: kept */
+      accentColor?: string | null;
+      /** @description The frames' ad banner; null: none; absent: kept */
+      banner?: components["schemas"]["FramesBannerInput"] | null;
     };
     /** @description A manual price: net or gross (exactly one), in the group's currency */
     SetGroupPriceInput: {
@@ -11286,7 +11308,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description How the PDFs look: the accent colour and the logo */
+      /** @description How the PDFs and the customer frames look: the accent colour, the logo, the frames' banner */
       200: {
         headers: {
           [name: string]: unknown;
@@ -11337,7 +11359,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description How the PDFs look: the accent colour and the logo */
+      /** @description How the PDFs and the customer frames look: the accent colour, the logo, the frames' banner */
       200: {
         headers: {
           [name: string]: unknown;
@@ -11472,7 +11494,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description How the PDFs look: the accent colour and the logo */
+      /** @description How the PDFs and the customer frames look: the accent colour, the logo, the frames' banner */
       200: {
         headers: {
           [name: string]: unknown;
@@ -11546,7 +11568,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description How the PDFs look: the accent colour and the logo */
+      /** @description How the PDFs and the customer frames look: the accent colour, the logo, the frames' banner */
       200: {
         headers: {
           [name: string]: unknown;

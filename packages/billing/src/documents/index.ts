@@ -24,6 +24,7 @@ export {
   DEFAULT_BILLING_SETTINGS,
   type DocumentLine,
   type ExemptionBasis,
+  type FramesBanner,
   type InvoiceDocument,
   type Party,
   type ProformaDocument,

@@ -48,6 +48,25 @@ const sellerSchema = z.object({
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #1a73e8")
     .optional(),
+  banner: z
+    .object({
+      imageUrl: z
+        .string()
+        .trim()
+        .max(2000)
+        .regex(
+          /^(https:\/\/[^\s"'<>]+|\/frames\/banner\/[\w.-]+)$/,
+          "must be an https:// address of an image",
+        ),
+      link: z
+        .string()
+        .trim()
+        .max(2000)
+        .regex(/^https?:\/\/[^\s"'<>]+$/, "must be an http(s):// address")
+        .optional(),
+      alt: z.string().trim().min(1).max(300),
+    })
+    .optional(),
 });
 
 const billingSchema = z.object({

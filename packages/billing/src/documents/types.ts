@@ -37,8 +37,20 @@ export interface SellerSettings {
   place?: string;
   /** Path to a PNG or JPEG logo for PDFs. */
   logoPath?: string;
-  /** Accent colour of PDFs, `#rrggbb`. */
+  /** Accent colour of PDFs, `#rrggbb` (and of the customer frames' buttons and links). */
   accentColor?: string;
+  /** An advertising banner the customer frames show: an image, where it leads, its text for screen readers. */
+  banner?: FramesBanner;
+}
+
+/** The frames' banner: an https image (or the bridge's stored upload), a link, alt text. */
+export interface FramesBanner {
+  /** `https://…` (or a path on the bridge, `/frames/banner/<file>`, for an uploaded image). */
+  imageUrl: string;
+  /** Where a click leads (`https://…`); absent: the banner is not a link. */
+  link?: string;
+  /** What the image says, for screen readers and when it does not load. */
+  alt: string;
 }
 
 /** How billing behaves where the law leaves a choice (stored in `settings`, key `billing`). */

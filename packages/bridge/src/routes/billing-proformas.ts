@@ -197,71 +197,7 @@ export function billingProformaRoutes(app: FastifyInstance, ctx: BridgeContext):
     },
     async (req, reply) => {
       return replyJournaled(ctx.db, req, reply, "billing.order.place", req.body, async () => {
-        const b = req.body;
-        // The order already has its proforma: answer with it, whatever the prices are now.
-        const existingId = await proformaIdForOrder(ctx.db, b.orderRef);
-        if (existingId !== undefined) {
-          const p = await getProforma(ctx.db, existingId);
-          if (p.customerId !== b.customerId) {
-            throw new BridgeError(
-              409,
-              "order_ref_taken",
-              `order ${b.orderRef} already has proforma ${p.number} for another customer`,
-            );
-          }
-          return { statusCode: 200, body: { created: false, proforma: proformaJson(p) } };
-        }
-        const at = ctx.now();
-        const q = await quote(ctx.db, {
-          customerId: b.customerId,
-          items: b.items.map((i) => ({
-            serviceCode: i.serviceCode,
-            period: i.period,
-            ...(i.name === undefined ? {} : { name: i.name }),
-          })),
-          ...(b.code === undefined ? {} : { code: b.code }),
-          at,
-        });
-        if (b.expectedGross !== undefined) {
-          if (parseDecimal(b.expectedGross, q.currency).amount !== q.totals.gross.amount) {
-            throw new BridgeError(
-              409,
-              "price_changed",
-              `the order costs ${toDecimal(q.totals.gross)} ${q.currency} gross now, not ${b.expectedGross}: quote again and show the customer the new price`,
-            );
-          }
-        }
-        const { proforma, created } = await createProformaForOrder(ctx.db, {
-          customerId: b.customerId,
-          quote: q,
-          orderRef: b.orderRef,
-          at,
-          lineDetails: b.items.map((i) => i.details ?? null),
-        }).catch(orderIssues);
-        const json = proformaJson(proforma);
-        if (created) {
-          await publishAll(ctx, [
-            [
-              "order.placed",
-              {
-                orderRef: proforma.orderRef,
-                customerId: proforma.customerId,
-                proformaId: proforma.id,
-                proformaNumber: proforma.number,
-                currency: proforma.currency,
-                gross: json.gross,
-                items: proforma.lines.map((l) => ({
-                  name: l.name,
-                  operation: l.operation,
-                  period: l.period,
-                  customerServiceId: l.customerServiceId,
-                })),
-              },
-            ],
-            proformaIssued(json),
-          ]);
-          await notifyAll(ctx, [{ kind: "proforma.issued", proformaId: proforma.id }]);
-        }
+        const { created, proforma: json } = await placeOrder(ctx, req.body);
         return { statusCode: created ? 201 : 200, body: { created, proforma: json } };
       }) as never;
     },
@@ -464,6 +400,83 @@ export function billingProformaRoutes(app: FastifyInstance, ctx: BridgeContext):
  * Billing names the fields of what it was given (the quote it was handed, the line details); the
  * caller sent items: name those instead.
  */
+/**
+ * Places an order the way POST /v1/billing/orders does — the one place that does it, for the JSON
+ * route and the customer frames alike: priced by billing's quote now, refused if the price is not
+ * `expectedGross`, its proforma issued (one per orderRef), `order.placed` and `proforma.issued`
+ * published and the customer's proforma notice (e-mail with the PDF) queued.
+ */
+export async function placeOrder(
+  ctx: BridgeContext,
+  b: z.output<typeof orderBody>,
+): Promise<{ created: boolean; proforma: ReturnType<typeof proformaJson> }> {
+  // The order already has its proforma: answer with it, whatever the prices are now.
+  const existingId = await proformaIdForOrder(ctx.db, b.orderRef);
+  if (existingId !== undefined) {
+    const p = await getProforma(ctx.db, existingId);
+    if (p.customerId !== b.customerId) {
+      throw new BridgeError(
+        409,
+        "order_ref_taken",
+        `order ${b.orderRef} already has proforma ${p.number} for another customer`,
+      );
+    }
+    return { created: false, proforma: proformaJson(p) };
+  }
+  const at = ctx.now();
+  const q = await quote(ctx.db, {
+    customerId: b.customerId,
+    items: b.items.map((i) => ({
+      serviceCode: i.serviceCode,
+      period: i.period,
+      ...(i.name === undefined ? {} : { name: i.name }),
+    })),
+    ...(b.code === undefined ? {} : { code: b.code }),
+    at,
+  });
+  if (b.expectedGross !== undefined) {
+    if (parseDecimal(b.expectedGross, q.currency).amount !== q.totals.gross.amount) {
+      throw new BridgeError(
+        409,
+        "price_changed",
+        `the order costs ${toDecimal(q.totals.gross)} ${q.currency} gross now, not ${b.expectedGross}: quote again and show the customer the new price`,
+      );
+    }
+  }
+  const { proforma, created } = await createProformaForOrder(ctx.db, {
+    customerId: b.customerId,
+    quote: q,
+    orderRef: b.orderRef,
+    at,
+    lineDetails: b.items.map((i) => i.details ?? null),
+  }).catch(orderIssues);
+  const json = proformaJson(proforma);
+  if (created) {
+    await publishAll(ctx, [
+      [
+        "order.placed",
+        {
+          orderRef: proforma.orderRef,
+          customerId: proforma.customerId,
+          proformaId: proforma.id,
+          proformaNumber: proforma.number,
+          currency: proforma.currency,
+          gross: json.gross,
+          items: proforma.lines.map((l) => ({
+            name: l.name,
+            operation: l.operation,
+            period: l.period,
+            customerServiceId: l.customerServiceId,
+          })),
+        },
+      ],
+      proformaIssued(json),
+    ]);
+    await notifyAll(ctx, [{ kind: "proforma.issued", proformaId: proforma.id }]);
+  }
+  return { created, proforma: json };
+}
+
 function orderIssues(err: unknown): never {
   const e = err as { code?: unknown; issues?: { path: string; message: string }[]; message?: string };
   if (e?.code === "validation" && Array.isArray(e.issues)) {

@@ -175,6 +175,21 @@ const seriesBody = z
 
 // --- Branding ------------------------------------------------------------------------------------
 
+const bannerOut = z
+  .object({
+    imageUrl: z
+      .string()
+      .describe(
+        "The image: an https:// address (or /frames/banner/<file> for an image uploaded to the bridge)",
+      ),
+    link: z
+      .string()
+      .optional()
+      .describe("Where a click on the banner leads (http(s)://…); absent: not a link"),
+    alt: z.string().describe("What the banner says, for screen readers and when the image does not load"),
+  })
+  .meta({ id: "FramesBanner", description: "An ad banner shown on the customer frames" });
+
 const brandingOut = z
   .object({
     accentColor: z.string().nullable().describe("#rrggbb; null: the default accent"),
@@ -187,14 +202,25 @@ const brandingOut = z
       .nullable()
       .describe("The logo new documents print; null: none (the seller's name is printed instead)"),
     logoProblem: z.string().nullable().describe("Why the logo set cannot be printed, when it cannot"),
+    banner: bannerOut.nullable().describe("The ad banner the customer frames show; null: none"),
   })
-  .meta({ id: "Branding", description: "How the PDFs look: the accent colour and the logo" });
+  .meta({
+    id: "Branding",
+    description: "How the PDFs and the customer frames look: the accent colour, the logo, the frames' banner",
+  });
 
 const brandingBody = z
   .object({
-    accentColor: z.string().nullable().describe("#rrggbb, e.g. #1a73e8; null: back to the default"),
+    accentColor: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        "#rrggbb, e.g. #1a73e8 (PDFs and the frames' buttons); null: back to the default; absent: kept",
+      ),
+    banner: bannerOut.nullable().optional().describe("The frames' ad banner; null: none; absent: kept"),
   })
-  .meta({ id: "SetBranding", description: "The PDFs' accent colour" });
+  .meta({ id: "SetBranding", description: "The accent colour and the frames' banner" });
 
 const logoBody = z
   .object({
@@ -205,9 +231,12 @@ const logoBody = z
   .meta({ id: "UploadLogo", description: "A logo for the PDFs' header" });
 
 async function brandingJson(seller: SellerSettings | undefined): Promise<z.input<typeof brandingOut>> {
-  if (!seller?.logoPath) return { accentColor: seller?.accentColor ?? null, logo: null, logoProblem: null };
+  const banner = seller?.banner ?? null;
+  if (!seller?.logoPath)
+    return { accentColor: seller?.accentColor ?? null, logo: null, logoProblem: null, banner };
   const d = await describeLogo(seller.logoPath);
   return {
+    banner,
     accentColor: seller.accentColor ?? null,
     logo: "logo" in d ? d.logo : null,
     logoProblem: "problem" in d ? d.problem : null,
@@ -215,7 +244,7 @@ async function brandingJson(seller: SellerSettings | undefined): Promise<z.input
 }
 
 /** The seller without one optional field (billing's setter takes the whole seller). */
-function without(seller: SellerSettings, key: "logoPath" | "accentColor"): SellerSettings {
+function without(seller: SellerSettings, key: "logoPath" | "accentColor" | "banner"): SellerSettings {
   const { [key]: _dropped, ...rest } = seller;
   return rest;
 }
@@ -280,6 +309,7 @@ export function billingSettingRoutes(app: FastifyInstance, ctx: BridgeContext): 
         ...(b.place === undefined ? {} : { place: b.place }),
         ...(current?.logoPath === undefined ? {} : { logoPath: current.logoPath }),
         ...(current?.accentColor === undefined ? {} : { accentColor: current.accentColor }),
+        ...(current?.banner === undefined ? {} : { banner: current.banner }),
       };
       const checksum = accountChecksumIssue(b.bankAccount);
       // Billing's own check and the check digits, named together; rolled back when either fails.
@@ -412,24 +442,26 @@ export function billingSettingRoutes(app: FastifyInstance, ctx: BridgeContext): 
       config: { audit: "billing.settings.branding" },
       schema: {
         operationId: "setBranding",
-        summary: "Set the PDFs' accent colour",
+        summary: "Set the accent colour and the frames' banner",
         description:
-          "Sets the accent colour of new PDFs (`#rrggbb`; null: the default). Billing holds one colour. 400 " +
-          "naming `accentColor` for anything but a hex colour; 409 `no_seller` before the seller is set; nothing " +
-          "is written when refused.",
+          "Sets the accent colour of new PDFs and of the customer frames (`#rrggbb`; null: the default) and the ad " +
+          "banner the frames show (an https image, a link, alt text; null: none). A field left out is kept. 400 " +
+          "naming `accentColor` for anything but a hex colour and `banner.imageUrl` / `banner.link` / `banner.alt` " +
+          "for a bad banner; 409 `no_seller` before the seller is set; nothing is written when refused.",
         tags: TAGS,
         body: brandingBody,
         response: { 200: brandingOut, 400: errorBody, 401: errorBody, 409: errorBody },
       },
     },
     async (req) => {
-      const seller = await requireSeller(ctx);
-      const color = req.body.accentColor;
-      const saved = await setSellerSettings(
-        ctx.db,
-        color === null ? without(seller, "accentColor") : { ...seller, accentColor: color },
-      );
-      return brandingJson(saved);
+      let next = await requireSeller(ctx);
+      const { accentColor: color, banner } = req.body;
+      if (color === null) next = without(next, "accentColor");
+      else if (color !== undefined) next = { ...next, accentColor: color };
+      if (banner === null) next = without(next, "banner");
+      else if (banner !== undefined) next = { ...next, banner };
+      // Billing checks the colour and the banner's addresses, naming `accentColor` / `banner.…`.
+      return brandingJson(await setSellerSettings(ctx.db, next));
     },
   );
 

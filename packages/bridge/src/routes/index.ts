@@ -5,6 +5,7 @@ import { billingRoutes } from "./billing-index.js";
 import { certificateRoutes } from "./certificates.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { domainRoutes } from "./domains.js";
+import { framesRoutes } from "./frames.js";
 import { notifyRoutes } from "./notify-index.js";
 import { pricingRoutes } from "./pricing.js";
 import { systemRoutes } from "./system.js";
@@ -21,4 +22,5 @@ export const ROUTES: ((app: FastifyInstance, ctx: BridgeContext) => void)[] = [
   notifyRoutes,
   webhookRoutes,
   panelRoutes,
+  framesRoutes,
 ];
