@@ -553,12 +553,7 @@ describe.each(backends)("webhooks over HTTP on $name", (backend) => {
     r.useSecret(oldSecret);
     const before = r.received.length;
     await publishEvent(bridge.db, "domain.expired", { domain: "zolw-hosting.pl", expiredOn: "2026-03-14" });
-    // Every enabled endpoint of the earlier tests is subscribed too; on a loaded machine one run
-    // may not reach this receiver's row, so run again (as the job would) until it has arrived.
-    for (let i = 0; i < 50 && r.received.length === before; i++) {
-      await deliver(later(0));
-      if (r.received.length === before) await new Promise((ok) => setTimeout(ok, 100));
-    }
+    await deliver(later(0));
     const both = r.received.at(-1)!;
     expect(r.received.length).toBe(before + 1);
     expect(String(both.headers["x-hrdkit-webhook-signature"])).toMatch(/^v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);

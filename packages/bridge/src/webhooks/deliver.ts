@@ -98,11 +98,14 @@ async function claim(
   limit: number,
 ): Promise<ClaimedRow[]> {
   const { rows } = await ctx.db.query<ClaimedRow>(
+    // "Due" is read at millisecond grain: the clock here is a JS Date (whole ms) while
+    // publishEvent stamps rows with the database's now() (µs), so an event published in the same
+    // millisecond as this claim would otherwise wait for the next run.
     // The due ids first, then updated by primary key (`= ANY (ARRAY(…))`): a claim costs the same
     // with ten or a million rows queued (joining the subquery made the planner scan the table).
     `WITH due AS MATERIALIZED (
        SELECT q.id FROM webhook_deliveries q JOIN webhook_endpoints qe ON qe.id = q.endpoint_id
-       WHERE q.status = 'pending' AND q.next_attempt_at <= $3
+       WHERE q.status = 'pending' AND q.next_attempt_at <= $3::timestamptz + interval '999 microseconds'
          AND (q.lease_until IS NULL OR q.lease_until <= $3) AND qe.enabled
        ORDER BY q.next_attempt_at, q.seq
        LIMIT $4
