@@ -8,7 +8,7 @@
  * page error fails the test. Skipped only when /usr/bin/chromium is missing outside CI.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+
 import { mkdir, readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,14 +22,13 @@ import {
 } from "@hrdkit/billing";
 import type { Bridge } from "@hrdkit/bridge";
 import { runJobOnce } from "@hrdkit/bridge";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdfText } from "../../billing/test/support/pdf-text.js";
 import { serverDatabases } from "./support/backends.js";
 import { type Mailbox, preparePricing, SELLER, startMailbox } from "./support/billing-documents.js";
 import { startTestBridge } from "./support/bridge.js";
-
-const CHROMIUM = "/usr/bin/chromium";
+import { chromiumRunnable, launchChromium } from "./support/chromium.js";
 
 /** Clicks a submit button and waits for the page the form leads to. */
 async function submit(page: Page, button: string): Promise<void> {
@@ -44,7 +43,6 @@ const main = async (page: Page) => (await page.locator("main").innerText()).repl
 
 /** "1 234,56 zł" → 1234.56 */
 const polishToDecimal = (text: string) => Number(text.replace(/[^\d,]/g, "").replace(",", "."));
-const runnable = existsSync(CHROMIUM) || Boolean(process.env.CI);
 const ARTIFACTS = resolve(import.meta.dirname, "../../../test-artifacts/frames");
 
 /** A page on another origin that embeds the frames the way docs/storefront/frames.*.md says. */
@@ -71,7 +69,7 @@ async function startHost(): Promise<{ server: Server; origin: string; setBridge(
   };
 }
 
-describe.skipIf(!runnable).each(serverDatabases("frames_browser"))(
+describe.skipIf(!chromiumRunnable).each(serverDatabases("frames_browser"))(
   "the frames in Chromium on $name",
   (backend) => {
     let bridge: Bridge;
@@ -111,18 +109,7 @@ describe.skipIf(!runnable).each(serverDatabases("frames_browser"))(
       // localhost, not 127.0.0.1: Chromium keeps Secure cookies from http://localhost (a secure context).
       base = bridge.url.replace("127.0.0.1", "localhost");
       host.setBridge(base);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-        ],
-      });
+      browser = await launchChromium();
     }, 120_000);
 
     afterAll(async () => {

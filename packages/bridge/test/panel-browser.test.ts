@@ -7,20 +7,19 @@
  *
  * Skipped only when /usr/bin/chromium is missing and CI is unset: in CI a missing browser fails.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { getProforma, listInvoices } from "@hrdkit/billing";
 import type { Bridge, BridgeClient } from "@hrdkit/bridge";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBridge } from "./support/bridge.js";
+import { chromiumRunnable, launchChromium } from "./support/chromium.js";
 import { STAFF_PASSWORD, shopWithOrder, staffMember } from "./support/panel.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
 const SHOTS = fileURLToPath(new URL("../../../test-artifacts/panel/", import.meta.url));
 
-describe.skipIf(skip)("the partner panel in Chromium", () => {
+describe.skipIf(!chromiumRunnable)("the partner panel in Chromium", () => {
   let bridge: Bridge;
   let client: BridgeClient;
   let browser: Browser;
@@ -41,18 +40,7 @@ describe.skipIf(skip)("the partner panel in Chromium", () => {
     ({ bridge, client } = await startTestBridge());
     // `localhost`: browsers keep Secure cookies from http://localhost (a trustworthy origin).
     base = bridge.url.replace("127.0.0.1", "localhost");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ locale: "pl-PL", viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on("console", (m) => {
