@@ -166,10 +166,9 @@ describe.each(backends)("HRD's progress reaches the customer on $name", (backend
     expect(await notices(anna, "&event=transfer.progress")).toHaveLength(2);
 
     expect(await run("notifications")).toMatchObject({ sent: 2, failed: 0 });
-    expect(mailsTo("anna@wisniewska.example").sort()).toEqual([
-      `Transfer domeny ${done}: zakończony`,
-      `Transfer domeny ${failed}: nieudany`,
-    ]);
+    expect(mailsTo("anna@wisniewska.example").sort()).toEqual(
+      [`Transfer domeny ${done}: zakończony`, `Transfer domeny ${failed}: nieudany`].sort(),
+    );
   }, 60_000);
 
   it("an internal trade's poll message tells the holder, naming the new holder", async () => {
